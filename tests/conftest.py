@@ -7,4 +7,4 @@ Fixtures come from plugin modules in ``tests/moiety_testing/`` (listed in ``pyte
   ``requests`` session for a demo user).
 """
 
-pytest_plugins = []
+pytest_plugins = ["moiety_testing.database", "moiety_testing.hub"]

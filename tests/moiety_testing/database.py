@@ -1,0 +1,1 @@
+"""Fixtures for a fresh service database on SQLite and on PostgreSQL."""
