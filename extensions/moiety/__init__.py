@@ -9,5 +9,3 @@ def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "moiety"}]
 
 
-def _jupyter_server_extension_points():
-    return [{"module": "moiety.server"}]

@@ -1,0 +1,139 @@
+"""The service process: configuration, start-up and the Tornado application."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+from pathlib import Path
+from urllib.parse import urlparse
+
+from jupyterhub.services.auth import HubOAuthCallbackHandler
+from jupyterhub.utils import url_path_join
+from tornado import web
+from tornado.httpserver import HTTPServer
+from traitlets import Float, Integer, Unicode, default
+from traitlets.config import Application
+
+from .. import __version__
+from .directory import CachedDirectory
+from .handlers import default_handlers
+from .hub_api import HubAPI
+
+
+class MoietyService(Application):
+    name = "moiety-service"
+    description = "The Moiety service: projects, feed, threads and chemistry for hub teams."
+    version = __version__
+
+    data_dir = Unicode(help="Directory for the service's own files (DB, secrets).").tag(config=True)
+
+    @default("data_dir")
+    def _data_dir_default(self):
+        return os.environ.get("MOIETY_DATA_DIR", os.path.abspath("var/demo"))
+
+    db_url = Unicode(help="SQLAlchemy URL of the service DB; SQLite in data_dir if empty.").tag(
+        config=True
+    )
+
+    @default("db_url")
+    def _db_url_default(self):
+        return os.environ.get("MOIETY_DB_URL") or f"sqlite:///{self.data_dir}/moiety.sqlite"
+
+    projects_root = Unicode(
+        help="Where project repositories live, when this machine has them (embedded deployment)."
+    ).tag(config=True)
+
+    @default("projects_root")
+    def _projects_root_default(self):
+        return os.environ.get("MOIETY_PROJECTS_ROOT", "")
+
+    port = Integer(help="Port to listen on (from the hub's JUPYTERHUB_SERVICE_URL).").tag(
+        config=True
+    )
+
+    @default("port")
+    def _port_default(self):
+        url = os.environ.get("JUPYTERHUB_SERVICE_URL", "")
+        return urlparse(url).port or int(os.environ.get("MOIETY_SERVICE_PORT", "10101"))
+
+    prefix = Unicode(help="URL prefix the proxy routes to the service.").tag(config=True)
+
+    @default("prefix")
+    def _prefix_default(self):
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/moiety/")
+
+    hub_api_url = Unicode(help="The hub's REST API.").tag(config=True)
+
+    @default("hub_api_url")
+    def _hub_api_url_default(self):
+        return os.environ.get("JUPYTERHUB_API_URL", "http://127.0.0.1:8081/hub/api")
+
+    membership_ttl = Float(
+        10.0, help="Seconds hub membership (teams, leads) is cached; changes show within this."
+    ).tag(config=True)
+
+    auth_cache_seconds = Integer(
+        20, help="Seconds the hub's answer about a token or cookie is cached."
+    ).tag(config=True)
+
+    def cookie_secret(self) -> bytes:
+        path = Path(self.data_dir) / "moiety_cookie_secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return bytes.fromhex(path.read_text().strip())
+
+    def make_app(self) -> web.Application:
+        token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        self.hub = HubAPI(self.hub_api_url, token)
+        self.directory = CachedDirectory(self.hub, self.membership_ttl)
+        handlers = [
+            (url_path_join(self.prefix, "oauth_callback"), HubOAuthCallbackHandler),
+            *default_handlers(self.prefix),
+        ]
+        app = web.Application(
+            handlers,
+            cookie_secret=self.cookie_secret(),
+            moiety=self,
+            log_function=self.log_request,
+        )
+        from jupyterhub.services.auth import HubOAuth
+
+        HubOAuth.instance().cache_max_age = self.auth_cache_seconds
+        return app
+
+    def log_request(self, handler):
+        status = handler.get_status()
+        log = self.log.warning if status >= 500 else self.log.debug
+        log(
+            "%s %s %s %.1fms",
+            status,
+            handler.request.method,
+            handler.request.path,
+            1000 * handler.request.request_time(),
+        )
+
+    async def serve(self):
+        app = self.make_app()
+        server = HTTPServer(app, xheaders=True)
+        server.listen(self.port, "127.0.0.1")
+        self.log.info(
+            "Moiety service %s listening on 127.0.0.1:%s%s", __version__, self.port, self.prefix
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        server.stop()
+        self.log.info("Moiety service stopped")
+
+    def start(self):
+        asyncio.run(self.serve())
+
+
+def main(argv=None):
+    MoietyService.launch_instance(argv)

@@ -1,0 +1,118 @@
+"""What every service handler shares: hub authentication, JSON in and out, errors."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+import jsonschema
+from jupyterhub.services.auth import HubOAuthenticated
+from tornado import web
+from tornado.log import app_log
+
+from ..core.access import Caller
+from ..core.errors import MoietyError, NotFound, NotLoggedIn, TooLarge
+
+MAX_BODY = 64 * 1024
+
+
+class BaseHandler(HubOAuthenticated, web.RequestHandler):
+    """Authenticates through the hub in ``prepare`` without blocking the event loop."""
+
+    caller: Caller | None = None
+
+    @property
+    def moiety(self):
+        return self.settings["moiety"]
+
+    async def prepare(self):
+        model = await self.hub_auth.get_user(self, sync=False)
+        self._hub_auth_user_cache = None
+        if model:
+            try:
+                self._hub_auth_user_cache = self.check_hub_user(model)
+            except web.HTTPError:
+                raise
+            except Exception:
+                self._hub_auth_user_cache = None
+        user = self._hub_auth_user_cache
+        if user:
+            directory = await self.moiety.directory.get()
+            self.caller = directory.caller(
+                user["name"], admin=bool(user.get("admin")), scopes=user.get("scopes", ())
+            )
+
+    def get_current_user(self):
+        return getattr(self, "_hub_auth_user_cache", None)
+
+    def set_default_headers(self):
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Cache-Control", "no-store")
+
+
+class APIHandler(BaseHandler):
+    """JSON API: every answer is JSON, every failure ``{"error", "message"}`` with a 4xx."""
+
+    requires_login = True
+
+    async def prepare(self):
+        await super().prepare()
+        if self.requires_login and self.caller is None:
+            raise NotLoggedIn(
+                "You are not logged in to Moiety: log in to the hub, or send a hub API token "
+                "in the Authorization header."
+            )
+
+    def json_body(self, schema: dict) -> dict:
+        """The request body parsed and checked against ``schema`` (a JSON Schema)."""
+        if len(self.request.body) > MAX_BODY:
+            raise TooLarge(f"The request body is larger than {MAX_BODY // 1024} KiB.")
+        try:
+            body = json.loads(self.request.body or b"null")
+        except ValueError as e:
+            raise MoietyError(f"The request body is not valid JSON: {e}", code="bad-json") from None
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(schema).iter_errors(body)
+        )
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path)
+            prefix = f"Field '{where}': " if where else ""
+            raise MoietyError(prefix + error.message, code="invalid")
+        return body
+
+    def write_json(self, data, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps(data, default=str))
+
+    def write_error(self, status_code, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, MoietyError):
+            code, message = exc.code, exc.message
+        elif isinstance(exc, web.HTTPError):
+            code = HTTPStatus(status_code).phrase.lower().replace(" ", "-")
+            message = (
+                exc.log_message % exc.args if exc.log_message and exc.args else exc.log_message
+            )
+            message = message or HTTPStatus(status_code).description
+        else:
+            code, message = "server-error", "Moiety failed to answer; the service log has details."
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"error": code, "message": message}))
+
+    def send_error(self, status_code=500, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, MoietyError):
+            status_code = exc.status
+        super().send_error(status_code, **kwargs)
+
+    def not_found(self, what: str) -> NotFound:
+        return NotFound(f"No {what} that you can see.")
+
+    def log_exception(self, typ, value, tb):
+        if isinstance(value, MoietyError):
+            app_log.info(
+                "%s %s: %s %s", self.request.method, self.request.path, value.status, value.code
+            )
+        else:
+            super().log_exception(typ, value, tb)
