@@ -1,0 +1,117 @@
+"""One engine and session factories for the service DB: SQLite (WAL) or PostgreSQL.
+
+SQLite: the ``sqlite3`` driver's legacy transaction handling is switched off and SQLAlchemy
+emits ``BEGIN`` itself, so that DDL (migrations) and SAVEPOINTs are transactional. Sessions from
+:attr:`Database.write_session` begin with ``BEGIN IMMEDIATE``: they take SQLite's write lock up
+front (waiting up to ``busy_timeout``) instead of failing with "database is locked" when a read
+transaction later tries to write after another connection has committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 10_000
+_IMMEDIATE = "moiety_sqlite_immediate"
+
+
+class DatabaseURLError(ValueError):
+    """A database URL or path Moiety cannot use."""
+
+
+def database_url(url_or_path: str | Path | URL) -> URL:
+    """The SQLAlchemy URL for ``url_or_path``: a URL, or a filesystem path to a SQLite file.
+
+    ``postgresql://`` (no driver named) means psycopg 3, the driver Moiety installs.
+    """
+    if isinstance(url_or_path, URL):
+        url = url_or_path
+    elif isinstance(url_or_path, Path) or "://" not in url_or_path:
+        url = URL.create("sqlite", database=str(Path(url_or_path).absolute()))
+    else:
+        url = make_url(url_or_path)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    if backend == "sqlite" and url.database in (None, "", ":memory:"):
+        raise DatabaseURLError(
+            "An in-memory SQLite database is not shared between connections; "
+            "give a file path such as sqlite:////var/lib/moiety/moiety.sqlite."
+        )
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseURLError(
+            f"Moiety stores its data in SQLite or PostgreSQL, not {backend!r}: "
+            "use sqlite:///<path> or postgresql+psycopg://user@host/dbname."
+        )
+    return url
+
+
+def make_engine(url_or_path: str | Path | URL, **kwargs) -> Engine:
+    """An engine for the service DB, with Moiety's SQLite settings when it is SQLite."""
+    url = database_url(url_or_path)
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """The service DB: an engine, a session factory, and one for writing transactions.
+
+    ``session()`` suits reads and short writes; use ``write_session()`` for a transaction that
+    reads before it writes (it makes no difference on PostgreSQL). Functions in ``moiety.core``
+    never commit: the caller owns the transaction, e.g. ``with db.write_session.begin() as s:``.
+    """
+
+    def __init__(self, url_or_path: str | Path | URL, **engine_kwargs):
+        self.engine = make_engine(url_or_path, **engine_kwargs)
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_session = sessionmaker(
+            self.engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
+        )
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.dispose()
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
