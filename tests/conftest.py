@@ -3,8 +3,11 @@
 Fixtures come from plugin modules in ``tests/moiety_testing/`` (listed in ``pytest_plugins``):
 
 - ``moiety_testing.hub``: ``hub`` (a real JupyterHub with the real proxy and the Moiety service,
-  started from ``hub_config/`` in a temporary data directory), ``login`` (a logged-in
-  ``requests`` session for a demo user).
+  started by ``moiety demo`` from ``hub_config/`` on free ports in a temporary data directory);
+  its methods log people in through the real login form, make tokens and start servers.
+- ``moiety_testing.browser``: ``browser`` (Debian's Chromium driven by Playwright); helpers
+  ``log_in`` (a context logged in through the hub's login page) and ``screenshot``.
+- ``moiety_testing.database``: ``db_url`` (a fresh service database, SQLite and PostgreSQL).
 """
 
-pytest_plugins = ["moiety_testing.database", "moiety_testing.hub"]
+pytest_plugins = ["moiety_testing.database", "moiety_testing.hub", "moiety_testing.browser"]
