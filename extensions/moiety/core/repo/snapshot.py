@@ -1,0 +1,175 @@
+"""Snapshots: a version of the project folder, committed on behalf of a person.
+
+A snapshot that finds nothing to commit creates no commit: it answers ``changed=False`` with
+the commit HEAD already points to, so callers can say "nothing changed since <commit>".
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import git
+from .commits import (
+    BranchMoved,
+    Change,
+    build_commit,
+    commit_message,
+    current_branch,
+    refresh_index,
+    write_blobs,
+)
+from .errors import ConcurrentUpdate
+from .lock import scratch_dir, writer_lock
+from .notebooks import blob_id, strip_for_storage
+from .paths import safe_relpath
+from .worktree import (
+    MODE_DELETED,
+    MODE_SYMLINK,
+    TreeEntry,
+    listed_paths,
+    parent_checker,
+    read_working,
+    select,
+    tree_entries,
+)
+
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    commit: str | None
+    """The new commit; HEAD if nothing changed (``None`` in a repository without commits)."""
+    changed: bool
+    parent: str | None = None
+    added: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unstripped: list[dict] = field(default_factory=list)
+    """Notebooks stored as they are because they could not be stripped: ``{path, reason}``."""
+    restored_from: str | None = None
+    """For :func:`~moiety.core.repo.restore.restore`: the commit the file was brought back from."""
+    saved_before: str | None = None
+    """For restore: the commit that saved the file's unsaved edits first, if it had any."""
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self.added + self.modified + self.deleted)
+
+    def to_json(self) -> dict:
+        return {
+            "commit": self.commit,
+            "changed": self.changed,
+            "parent": self.parent,
+            "added": self.added,
+            "modified": self.modified,
+            "deleted": self.deleted,
+            "unstripped": self.unstripped,
+            "restored_from": self.restored_from,
+            "saved_before": self.saved_before,
+        }
+
+
+def snapshot(
+    root: str | os.PathLike,
+    message: str,
+    author_name: str,
+    author_email: str,
+    paths: list[str] | None = None,
+    *,
+    timeout: float = 60.0,
+) -> SnapshotResult:
+    """Commit the working copy's changes (all of them, or those under ``paths``).
+
+    Notebooks are committed stripped of outputs and execution counts, with their cell ids; the
+    working copy is left as it is. Deleted files are committed as deletions.
+    """
+    root = git.repo_root(root)
+    identity = git.identity_env(author_name, author_email)
+    body = commit_message(message, default="Snapshot")
+    requested = None if paths is None else [safe_relpath(root, path) for path in paths]
+    with writer_lock(root, timeout):
+        return commit_working_copy(root, body, identity, requested)
+
+
+def commit_working_copy(
+    root: Path, message: bytes, identity: dict[str, str], requested: list[str] | None
+) -> SnapshotResult:
+    """The snapshot itself; the caller holds the writer lock."""
+    for _ in range(ATTEMPTS):
+        branch = current_branch(root)
+        parent = git.head_commit(root)
+        tree = tree_entries(root, parent)
+        candidates = listed_paths(root) | tree.keys()
+        if requested is not None:
+            candidates = select(candidates, tree, root, requested)
+        with scratch_dir(root) as scratch:
+            changes, unstripped = _changes(root, scratch, tree, sorted(candidates))
+            if not changes:
+                return SnapshotResult(commit=parent, changed=False, parent=parent)
+            try:
+                commit = build_commit(root, scratch, branch, parent, changes, message, identity)
+            except BranchMoved:
+                continue
+        refresh_index(root, changes)
+        return _result(commit, parent, tree, changes, unstripped)
+    raise ConcurrentUpdate(
+        "The project's branch kept moving while saving (someone is committing by hand); try again."
+    )
+
+
+def _changes(
+    root: Path, scratch: Path, tree: dict[str, TreeEntry], candidates: list[str]
+) -> tuple[list[Change], list[dict]]:
+    parents_ok = parent_checker(root)
+    deleted, pending = [], []
+    for path in candidates:
+        working = read_working(root, path, parents_ok)
+        before = tree.get(path)
+        if working is None:
+            if before is not None and before.kind == "blob":
+                deleted.append(Change(path, MODE_DELETED, ""))
+            continue
+        mode, data = working
+        stored, reason = strip_for_storage(path, data)
+        if before is not None and before.mode == mode and before.blob == blob_id(stored):
+            continue
+        if stored is data and mode != MODE_SYMLINK and _plain(path):
+            source = path
+        else:
+            source = str((scratch / str(len(pending))).relative_to(root))
+            (root / source).write_bytes(stored)
+        pending.append((path, mode, source, reason))
+    blobs = write_blobs(root, [source for _, _, source, _ in pending])
+    changed, unstripped = [], []
+    for (path, mode, _, reason), blob in zip(pending, blobs, strict=True):
+        before = tree.get(path)
+        if before is not None and (before.mode, before.blob) == (mode, blob):
+            continue
+        changed.append(Change(path, mode, blob))
+        if reason:
+            unstripped.append({"path": path, "reason": reason})
+    return deleted + changed, unstripped
+
+
+def _plain(path: str) -> bool:
+    """Whether ``git hash-object --stdin-paths`` reads ``path`` literally (one line, unquoted)."""
+    return path.isprintable() and not path.startswith('"')
+
+
+def _result(
+    commit: str,
+    parent: str | None,
+    tree: dict[str, TreeEntry],
+    changes: list[Change],
+    unstripped: list[dict],
+) -> SnapshotResult:
+    return SnapshotResult(
+        commit=commit,
+        changed=True,
+        parent=parent,
+        added=sorted(c.path for c in changes if not c.deleted and c.path not in tree),
+        modified=sorted(c.path for c in changes if not c.deleted and c.path in tree),
+        deleted=sorted(c.path for c in changes if c.deleted),
+        unstripped=unstripped,
+    )

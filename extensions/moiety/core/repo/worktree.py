@@ -1,0 +1,107 @@
+"""What is in the working copy and in a commit's tree, as a snapshot needs to compare them."""
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import git
+from .errors import PathNotFound
+
+MODE_FILE = "100644"
+MODE_EXECUTABLE = "100755"
+MODE_SYMLINK = "120000"
+MODE_DELETED = "0"
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    mode: str
+    kind: str
+    blob: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "mode": self.mode, "blob": self.blob}
+
+
+def tree_entries(root: Path, commit: str | None) -> dict[str, TreeEntry]:
+    """Every file of ``commit`` (a full commit id) by path; empty for ``None``."""
+    if commit is None:
+        return {}
+    output = git.run(root, ["ls-tree", "-r", "-z", "--full-tree", commit]).stdout
+    entries = {}
+    for record in output.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, kind, blob = meta.decode().split(" ")
+        path = os.fsdecode(raw_path)
+        entries[path] = TreeEntry(path, mode, kind, blob)
+    return entries
+
+
+def listed_paths(root: Path) -> set[str]:
+    """Tracked files and untracked files that ``.gitignore`` does not exclude."""
+    output = git.run(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+    return {path for path in git.split_z(output.stdout) if not path.endswith("/")}
+
+
+def select(
+    candidates: set[str], tree: dict[str, TreeEntry], root: Path, requested: list[str]
+) -> set[str]:
+    """The candidates a snapshot of ``requested`` paths covers (a folder covers what is in it).
+
+    A file named explicitly is covered even if ``.gitignore`` excludes it.
+    """
+    chosen: set[str] = set()
+    for path in requested:
+        prefix = path + "/"
+        inside = {c for c in candidates | tree.keys() if c.startswith(prefix)}
+        if inside:
+            chosen |= inside
+        elif path in tree or os.path.lexists(root / path):
+            chosen.add(path)
+        else:
+            raise PathNotFound(f"{path!r} is neither in the project folder nor in its history.")
+    return chosen
+
+
+class _ParentCheck:
+    """Whether a path's parent folders are real folders of the repository, not symlinks."""
+
+    def __init__(self, root: Path):
+        self.root = str(root)
+        self.known: dict[str, bool] = {"": True}
+
+    def __call__(self, path: str) -> bool:
+        parent = os.path.dirname(path)
+        if parent not in self.known:
+            expected = os.path.join(self.root, parent)
+            self.known[parent] = os.path.realpath(expected) == expected
+        return self.known[parent]
+
+
+def read_working(root: Path, path: str, parents_ok=None) -> tuple[str, bytes] | None:
+    """``(mode, content)`` of ``path`` in the working copy, or ``None`` if it is not a file there.
+
+    A symlink is its target (as git stores it). A path under a symlinked folder counts as
+    absent: reading it would follow the link, possibly out of the project.
+    """
+    if not (parents_ok or _ParentCheck(root))(path):
+        return None
+    full = root / path
+    try:
+        info = os.lstat(full)
+        if stat.S_ISLNK(info.st_mode):
+            return MODE_SYMLINK, os.fsencode(os.readlink(full))
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        mode = MODE_EXECUTABLE if info.st_mode & stat.S_IXUSR else MODE_FILE
+        return mode, full.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def parent_checker(root: Path) -> _ParentCheck:
+    return _ParentCheck(root)
