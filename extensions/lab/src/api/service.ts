@@ -1,0 +1,329 @@
+/**
+ * The client of the hub-managed Moiety service.
+ *
+ * The service authenticates the browser with its own HubOAuth cookie and
+ * checks an XSRF token. JupyterHub sets the `_xsrf` cookie only on navigation
+ * requests, so a plain fetch cannot obtain the token. A session is therefore
+ * opened by loading `<service>/session` in a hidden iframe: that navigation
+ * runs the hub's OAuth dance (no consent page, the service is
+ * `oauth_no_confirm`), the service sets its cookies, and the page posts
+ * `{type: "moiety:session", xsrf, user}` to this window. The token is kept in
+ * memory only and sent as `X-XSRFToken` on every request.
+ *
+ * The window, document and fetch are injected so that all of this is unit
+ * tested without a browser.
+ */
+import type { IMoietyClient } from '../tokens';
+import { MoietyError, parseErrorBody } from './errors';
+
+/** The message the service's session page posts to its parent window. */
+export const SESSION_MESSAGE_TYPE = 'moiety:session';
+
+/** The page that opens a session, relative to the service URL. */
+export const SESSION_PAGE = 'session';
+
+/** How long to wait for a session by default (the OAuth dance included). */
+export const DEFAULT_SESSION_TIMEOUT = 20000;
+
+/** How long to wait for the message once the session page has loaded. */
+export const DEFAULT_LOAD_GRACE = 3000;
+
+/** An open session with the service. */
+export interface ISession {
+  xsrf: string;
+  user: string | null;
+}
+
+/** Options of the Moiety service client. */
+export interface IMoietyClientOptions {
+  /** The service URL (absolute path on this origin), or a promise of it. */
+  serviceUrl: string | PromiseLike<string>;
+  /** The window whose messages are read and whose origin is trusted. */
+  window?: Window;
+  /** The document the session iframe is added to. */
+  document?: Document;
+  /** The fetch used for requests. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Milliseconds to wait for a session before giving up. */
+  sessionTimeout?: number;
+  /** Milliseconds to wait for the message after the session page loaded. */
+  loadGrace?: number;
+}
+
+/** Whether a value is a well-formed session message. */
+function isSessionMessage(
+  data: unknown
+): data is { type: string; xsrf: string; user?: unknown } {
+  if (data === null || typeof data !== 'object') {
+    return false;
+  }
+  const record = data as Record<string, unknown>;
+  return (
+    record.type === SESSION_MESSAGE_TYPE &&
+    typeof record.xsrf === 'string' &&
+    record.xsrf.length > 0
+  );
+}
+
+/** The service URL with exactly one trailing slash. */
+function normalizeServiceUrl(url: string): string {
+  return url.replace(/\/*$/, '/');
+}
+
+/**
+ * The service URL derived from the hub's prefix (PageConfig `hubPrefix`,
+ * e.g. `/hub/` or `/base/hub/`), or null outside a hub.
+ */
+export function serviceUrlFromHubPrefix(
+  hubPrefix: string | null | undefined
+): string | null {
+  if (!hubPrefix || !/(^|\/)hub\/?$/.test(hubPrefix)) {
+    return null;
+  }
+  return hubPrefix.replace(/hub\/?$/, 'services/moiety/');
+}
+
+/** The service client: sessions through a hidden iframe, then plain fetch. */
+export class MoietyClient implements IMoietyClient {
+  constructor(options: IMoietyClientOptions) {
+    this._window = options.window ?? window;
+    this._document = options.document ?? this._window.document;
+    const win = this._window;
+    this._fetch = options.fetch ?? ((input, init) => win.fetch(input, init));
+    this.sessionTimeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+    this.loadGrace = options.loadGrace ?? DEFAULT_LOAD_GRACE;
+    this.serviceUrl = Promise.resolve(options.serviceUrl).then(
+      normalizeServiceUrl
+    );
+    // A rejected service URL surfaces on each request; do not report it twice.
+    this.serviceUrl.catch(() => undefined);
+  }
+
+  /** The service URL, ending in `/`. */
+  readonly serviceUrl: Promise<string>;
+
+  /** Milliseconds to wait for a session (settings may change it). */
+  sessionTimeout: number;
+
+  /** Milliseconds to wait for the message once the session page loaded. */
+  loadGrace: number;
+
+  /** The user of the current session, once one is open. */
+  get user(): string | null {
+    return this._user;
+  }
+
+  /** Send a request and parse its JSON answer (undefined when empty). */
+  async request<T>(endpoint: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.fetch(endpoint, init);
+    const text = await response.text();
+    if (!text) {
+      return undefined as T;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new MoietyError(
+        response.status,
+        'bad-response',
+        `The Moiety service answered ${endpoint} with something that is not JSON.`
+      );
+    }
+  }
+
+  /**
+   * Send a request with the session's token. Opens a session first if there
+   * is none; reopens it once, and retries once, when the service answers that
+   * the session is gone or the session page timed out.
+   */
+  async fetch(endpoint: string, init: RequestInit = {}): Promise<Response> {
+    const url = (await this.serviceUrl) + endpoint.replace(/^\/+/, '');
+    let reopened = false;
+
+    let pending = this._ensureSession();
+    let session: ISession;
+    try {
+      session = await pending;
+    } catch (reason) {
+      if (!(reason instanceof MoietyError && reason.code === 'session')) {
+        throw reason;
+      }
+      reopened = true;
+      pending = this._reopenSession(pending);
+      session = await pending;
+    }
+
+    let response = await this._send(url, init, session);
+    if (response.status === 401 || response.status === 403) {
+      const text = await response.text();
+      if (reopened || parseErrorBody(text)?.error !== 'session') {
+        throw MoietyError.fromResponse(response, text, 'The Moiety service');
+      }
+      session = await this._reopenSession(pending);
+      response = await this._send(url, init, session);
+    }
+    if (!response.ok) {
+      throw MoietyError.fromResponse(
+        response,
+        await response.text(),
+        'The Moiety service'
+      );
+    }
+    return response;
+  }
+
+  /** A Server-Sent Events URL carrying the token as `_xsrf`. */
+  async eventSourceUrl(
+    endpoint: string,
+    query: Record<string, string | string[]> = {}
+  ): Promise<string> {
+    const base = await this.serviceUrl;
+    const session = await this._ensureSession();
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        params.append(key, item);
+      }
+    }
+    params.set('_xsrf', session.xsrf);
+    return `${base}${endpoint.replace(/^\/+/, '')}?${params.toString()}`;
+  }
+
+  /** Forget the session; the next request opens a new one. */
+  resetSession(): void {
+    this._session = null;
+    this._user = null;
+  }
+
+  /** The current session, opening one if needed (shared by concurrent calls). */
+  private _ensureSession(): Promise<ISession> {
+    if (!this._session) {
+      this._session = this._openSession();
+      // A failed opening is not kept: the next call tries again.
+      const opening = this._session;
+      opening.catch(() => {
+        if (this._session === opening) {
+          this._session = null;
+        }
+      });
+    }
+    return this._session;
+  }
+
+  /** Replace a stale session, unless a concurrent call already did. */
+  private _reopenSession(stale: Promise<ISession>): Promise<ISession> {
+    if (this._session === stale) {
+      this._session = null;
+    }
+    return this._ensureSession();
+  }
+
+  /** Load the session page in a hidden iframe and wait for its message. */
+  private async _openSession(): Promise<ISession> {
+    const src = (await this.serviceUrl) + SESSION_PAGE;
+    const win = this._window;
+    const doc = this._document;
+    const timeout = this.sessionTimeout;
+    const loadGrace = this.loadGrace;
+
+    const session = await new Promise<ISession>((resolve, reject) => {
+      const iframe = doc.createElement('iframe');
+      let graceTimer: number | undefined;
+
+      const finish = () => {
+        win.removeEventListener('message', onMessage);
+        win.clearTimeout(timer);
+        win.clearTimeout(graceTimer);
+        iframe.remove();
+      };
+      const fail = (message: string) => {
+        finish();
+        reject(new MoietyError(0, 'session', message));
+      };
+      const onMessage = (event: MessageEvent) => {
+        // Only our own origin, and only the frame we opened, may hand us a token.
+        if (event.origin !== win.location.origin) {
+          return;
+        }
+        if (!iframe.contentWindow || event.source !== iframe.contentWindow) {
+          return;
+        }
+        if (!isSessionMessage(event.data)) {
+          return;
+        }
+        const user = event.data.user;
+        finish();
+        resolve({
+          xsrf: event.data.xsrf,
+          user: typeof user === 'string' ? user : null
+        });
+      };
+      const timer = win.setTimeout(
+        () =>
+          fail(
+            `The Moiety service did not open a session within ${Math.round(
+              timeout / 1000
+            )} s (${src}). Check that the service is running and that you may use it.`
+          ),
+        timeout
+      );
+      iframe.addEventListener('load', () => {
+        win.clearTimeout(graceTimer);
+        graceTimer = win.setTimeout(
+          () =>
+            fail(
+              `The Moiety service's session page (${src}) loaded without opening a ` +
+                'session. You may have been logged out of the hub: reload this page.'
+            ),
+          loadGrace
+        );
+      });
+
+      win.addEventListener('message', onMessage);
+      iframe.hidden = true;
+      iframe.tabIndex = -1;
+      iframe.title = 'Moiety session';
+      iframe.setAttribute('aria-hidden', 'true');
+      iframe.className = 'jp-moiety-session-frame';
+      iframe.src = src;
+      doc.body.appendChild(iframe);
+    });
+    this._user = session.user;
+    return session;
+  }
+
+  /** One request with the token and the same-origin cookies. */
+  private async _send(
+    url: string,
+    init: RequestInit,
+    session: ISession
+  ): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('X-XSRFToken', session.xsrf);
+    if (typeof init.body === 'string' && !headers.has('Content-Type')) {
+      headers.set('Content-Type', 'application/json');
+    }
+    try {
+      return await this._fetch(url, {
+        ...init,
+        headers,
+        credentials: 'same-origin'
+      });
+    } catch (reason) {
+      throw new MoietyError(
+        0,
+        'network',
+        `Could not reach the Moiety service at ${url} (${String(reason)}).`
+      );
+    }
+  }
+
+  private readonly _window: Window;
+  private readonly _document: Document;
+  private readonly _fetch: (
+    input: string,
+    init: RequestInit
+  ) => Promise<Response>;
+  private _session: Promise<ISession> | null = null;
+  private _user: string | null = null;
+}
