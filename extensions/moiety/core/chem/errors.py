@@ -25,6 +25,10 @@ class InvalidMolecule(ChemError):
         self.position = position
         super().__init__(f"This {kind} could not be read: {reason}")
 
+    def __reduce__(self):
+        # Rebuilt from its own fields, so it crosses a process boundary (the depiction workers).
+        return (type(self), (self.text, self.reason), dict(self.__dict__))
+
 
 class InvalidQuery(InvalidMolecule):
     """A substructure query (SMARTS or SMILES) that RDKit refused."""
@@ -44,7 +48,13 @@ class InvalidSize(ChemError):
     code = "invalid_size"
 
 
-class DepictionTimeout(ChemError):
+class DepictionFailed(ChemError):
+    """The drawing worker stopped before it answered."""
+
+    code = "depiction_failed"
+
+
+class DepictionTimeout(DepictionFailed):
     """Drawing took longer than the worker's time limit (usually a pathological structure)."""
 
     code = "depiction_timeout"

@@ -1,0 +1,115 @@
+"""SVG depictions of molecules, drawn by RDKit, with an LRU cache keyed by canonical SMILES.
+
+Bounds: width and height between ``MIN_SIZE`` and ``MAX_SIZE`` pixels; a legend is cut to
+``MAX_LEGEND_LENGTH`` characters and stripped of characters XML cannot hold. RDKit escapes the
+legend's text itself (or draws it as glyph outlines), which the tests check. Parsing is bounded
+by ``parsing.MAX_TEXT_LENGTH`` and ``parsing.MAX_ATOMS``; the layout of a large molecule can still
+take seconds, so a server should draw through ``depict_pool.DepictionPool``, which runs
+``render_svg`` in worker processes with a time limit.
+"""
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+from rdkit import Chem
+from rdkit.Chem import rdDepictor
+from rdkit.Chem.Draw import rdMolDraw2D
+
+from .errors import InvalidSize
+from .parsing import parse_smiles
+
+DEFAULT_SIZE = 300
+MIN_SIZE = 50
+MAX_SIZE = 2_000
+MAX_LEGEND_LENGTH = 200
+DEFAULT_CACHE_SIZE = 2_048
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DECLARATION = "<?xml version='1.0' encoding='iso-8859-1'?>"
+
+Render = Callable[[str, int, int, str], str]
+
+
+def check_size(width: int, height: int) -> None:
+    for label, value in (("width", width), ("height", height)):
+        if not isinstance(value, int) or not MIN_SIZE <= value <= MAX_SIZE:
+            raise InvalidSize(
+                f"The {label} must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; "
+                f"got {value!r}."
+            )
+
+
+def clean_legend(legend: str | None) -> str:
+    return _NOT_XML.sub("", legend or "")[:MAX_LEGEND_LENGTH]
+
+
+def draw_svg(
+    mol: Chem.Mol, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+) -> str:
+    """An SVG of ``mol`` with RDKit's default 2D layout (``mol`` is not modified)."""
+    check_size(width, height)
+    mol = Chem.Mol(mol)
+    rdDepictor.Compute2DCoords(mol)
+    drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
+    rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol, legend=clean_legend(legend))
+    drawer.FinishDrawing()
+    svg = drawer.GetDrawingText()
+    if svg.startswith(_DECLARATION):
+        svg = "<?xml version='1.0' encoding='utf-8'?>" + svg[len(_DECLARATION) :]
+    return svg
+
+
+def render_svg(
+    smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+) -> str:
+    """Parse and draw: the whole job, as a worker process runs it."""
+    return draw_svg(parse_smiles(smiles), width, height, legend)
+
+
+class Depicter:
+    """Depictions cached by (canonical SMILES, width, height, legend), least recently used out.
+
+    ``render`` draws a canonical SMILES (e.g. ``DepictionPool.render``); without it the
+    molecule is drawn in this process. Drawing from the canonical SMILES makes every way of
+    writing a molecule give the same picture. Safe to share between threads.
+    """
+
+    def __init__(self, *, cache_size: int = DEFAULT_CACHE_SIZE, render: Render | None = None):
+        self.cache_size = cache_size
+        self._render = render
+        self._cache: OrderedDict[tuple[str, int, int, str], str] = OrderedDict()
+        self._lock = Lock()
+        self.hits = self.misses = 0
+
+    def depict(
+        self,
+        smiles: str,
+        *,
+        width: int = DEFAULT_SIZE,
+        height: int = DEFAULT_SIZE,
+        legend: str | None = None,
+    ) -> str:
+        """The SVG of a SMILES; raises InvalidMolecule, InputTooLarge, InvalidSize or, through
+        a pool, DepictionTimeout."""
+        check_size(width, height)
+        mol = parse_smiles(smiles)
+        canonical = Chem.MolToSmiles(mol)
+        key = (canonical, width, height, clean_legend(legend))
+        with self._lock:
+            svg = self._cache.get(key)
+            if svg is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+                return svg
+            self.misses += 1
+        if self._render is None:
+            svg = draw_svg(Chem.MolFromSmiles(canonical), width, height, key[3])
+        else:
+            svg = self._render(canonical, width, height, key[3])
+        with self._lock:
+            self._cache[key] = svg
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return svg

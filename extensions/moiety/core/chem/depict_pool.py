@@ -1,0 +1,96 @@
+"""Run depictions in worker processes with a time limit.
+
+RDKit's layout runs in C++ and cannot be interrupted from Python, so a pathological structure
+is stopped by ending the worker processes and starting fresh ones. Workers start through
+``forkserver`` (not ``fork``, which is unsafe in a threaded server) with RDKit preloaded.
+"""
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from threading import Lock
+
+from .depict import DEFAULT_SIZE, render_svg
+from .errors import DepictionFailed, DepictionTimeout
+
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_WORKERS = 2
+
+
+class DepictionPool:
+    """``render(smiles, width, height, legend)`` in worker processes, at most ``timeout`` s.
+
+    On a timeout every worker of the pool is ended (including those drawing for other callers,
+    whose requests fail with DepictionFailed) and a new pool starts. Use as a context manager or
+    call ``close()``.
+    """
+
+    def __init__(self, *, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT):
+        self.workers = workers
+        self.timeout = timeout
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["moiety.core.chem.depict"])
+        self._lock = Lock()
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+
+    def submit(
+        self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+    ) -> Future:
+        """Start a depiction without waiting (no time limit is applied to the future)."""
+        with self._lock:
+            return self._executor.submit(render_svg, smiles, width, height, legend)
+
+    def render(
+        self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+    ) -> str:
+        """The SVG, or DepictionTimeout past ``timeout`` seconds; parse errors come through."""
+        with self._lock:
+            executor = self._executor
+            future = executor.submit(render_svg, smiles, width, height, legend)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            self._replace(executor)
+            raise DepictionTimeout(
+                f"Drawing this molecule took longer than {self.timeout:g} s and was stopped."
+            ) from None
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise DepictionFailed(
+                "The drawing worker stopped before it answered; try again."
+            ) from None
+
+    def _replace(self, executor: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is not executor:
+                return
+            self._executor = self._start()
+        _end(executor)
+
+    def close(self) -> None:
+        with self._lock:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "DepictionPool":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _end(executor: ProcessPoolExecutor) -> None:
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    # Python 3.11-3.13 have no public way to stop a worker that is busy.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
