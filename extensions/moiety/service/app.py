@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import secrets
 import signal
@@ -11,15 +12,22 @@ from urllib.parse import urlparse
 
 from jupyterhub.services.auth import HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
+from sqlalchemy.engine import make_url
 from tornado import web
 from tornado.httpserver import HTTPServer
-from traitlets import Float, Integer, Unicode, default
+from traitlets import Bool, Float, Integer, Unicode, default
 from traitlets.config import Application
 
 from .. import __version__
+from ..deployment import load_deployment
+from ..store.migrate import upgrade
+from .catalog import ProjectCatalog
 from .directory import CachedDirectory
 from .handlers import default_handlers
 from .hub_api import HubAPI
+from .project_setup import ProjectSetup
+from .storage import Storage
+from .stream import Broadcaster
 
 
 class MoietyService(Application):
@@ -74,6 +82,14 @@ class MoietyService(Application):
         10.0, help="Seconds hub membership (teams, leads) is cached; changes show within this."
     ).tag(config=True)
 
+    keepalive_seconds = Float(
+        15.0, help="Seconds between keep-alive comments on idle live streams (for proxies)."
+    ).tag(config=True)
+
+    seed_projects = Bool(
+        True, help="Create the projects that moiety.toml lists, if missing, at start."
+    ).tag(config=True)
+
     auth_cache_seconds = Integer(
         20, help="Seconds the hub's answer about a token or cookie is cached."
     ).tag(config=True)
@@ -90,13 +106,18 @@ class MoietyService(Application):
         token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
         self.hub = HubAPI(self.hub_api_url, token)
         self.directory = CachedDirectory(self.hub, self.membership_ttl)
+        self.catalog = ProjectCatalog()
+        self.broadcaster = Broadcaster()
+        self.projects = ProjectSetup(self)
+        secret = self.cookie_secret()
+        self.cursor_secret = hashlib.sha256(b"moiety-feed-cursor:" + secret).digest()
         handlers = [
             (url_path_join(self.prefix, "oauth_callback"), HubOAuthCallbackHandler),
             *default_handlers(self.prefix),
         ]
         app = web.Application(
             handlers,
-            cookie_secret=self.cookie_secret(),
+            cookie_secret=secret,
             moiety=self,
             log_function=self.log_request,
         )
@@ -116,8 +137,19 @@ class MoietyService(Application):
             1000 * handler.request.request_time(),
         )
 
+    def open_storage(self) -> Storage:
+        """Migrate the service DB to the current schema, then open it."""
+        self.log.info("Service DB: %s", make_url(self.db_url).render_as_string(hide_password=True))
+        upgrade(self.db_url)
+        return Storage(self.db_url)
+
     async def serve(self):
         app = self.make_app()
+        self.storage = self.open_storage()
+        self.storage.on_commit(self.broadcaster.publish)
+        await self.storage.read(self.catalog.load)
+        if self.seed_projects:
+            await self.seed()
         server = HTTPServer(app, xheaders=True)
         server.listen(self.port, "127.0.0.1")
         self.log.info(
@@ -129,7 +161,18 @@ class MoietyService(Application):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         server.stop()
+        self.storage.close()
         self.log.info("Moiety service stopped")
+
+    async def seed(self):
+        config = os.environ.get("MOIETY_CONFIG")
+        if not config:
+            return
+        seeds = load_deployment(config).projects
+        try:
+            await self.projects.seed(seeds)
+        except Exception:
+            self.log.exception("Could not create the projects listed in %s", config)
 
     def start(self):
         asyncio.run(self.serve())

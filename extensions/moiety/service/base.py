@@ -10,7 +10,7 @@ from jupyterhub.services.auth import HubOAuthenticated
 from tornado import web
 from tornado.log import app_log
 
-from ..core.access import Caller
+from ..core.access import Caller, Directory
 from ..core.errors import MoietyError, NotFound, NotLoggedIn, TooLarge
 
 MAX_BODY = 64 * 1024
@@ -62,6 +62,36 @@ class APIHandler(BaseHandler):
                 "You are not logged in to Moiety: log in to the hub, or send a hub API token "
                 "in the Authorization header."
             )
+
+    def directory_now(self) -> Directory:
+        """Membership as last read from the hub (``prepare`` refreshed it if it was stale)."""
+        return self.moiety.directory.current
+
+    def visible_now(self) -> frozenset[str]:
+        """Slugs the caller may see, by the latest membership this process knows."""
+        caller = self.directory_now().caller(
+            self.caller.name, admin=self.caller.admin, scopes=self.caller.scopes
+        )
+        return self.moiety.catalog.visible_to(caller)
+
+    async def visible_projects(self) -> frozenset[str]:
+        await self.moiety.directory.get()
+        return self.visible_now()
+
+    async def visible_project(self, slug: object) -> dict:
+        """The project if the caller may see it; 404 otherwise, so existence does not leak."""
+        project = self.moiety.catalog.get(slug) if isinstance(slug, str) else None
+        if project is None or slug not in await self.visible_projects():
+            raise NotFound(f"There is no project {slug!r} that you can see.", code="no-project")
+        return project
+
+    def query_lists(self, exclude: tuple[str, ...] = ()) -> dict[str, list[str]]:
+        """Query arguments as name -> values, refusing names this endpoint does not know."""
+        return {
+            name: self.get_query_arguments(name)
+            for name in self.request.query_arguments
+            if name not in exclude
+        }
 
     def json_body(self, schema: dict) -> dict:
         """The request body parsed and checked against ``schema`` (a JSON Schema)."""

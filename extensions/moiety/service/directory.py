@@ -22,6 +22,10 @@ class CachedDirectory:
         self._fetched_at = 0.0
         self._refreshing: asyncio.Future | None = None
 
+    @property
+    def current(self) -> Directory:
+        return self._directory or Directory()
+
     def invalidate(self) -> None:
         self._fetched_at = 0.0
 

@@ -1,8 +1,8 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
-from . import me, session
+from . import events, feed, me, projects, session
 
-modules = [session, me]
+modules = [session, me, projects, feed, events]
 
 
 def default_handlers(prefix: str) -> list[tuple]:

@@ -1,0 +1,69 @@
+"""``POST /events``: project servers report file activity, for their own project only."""
+
+from __future__ import annotations
+
+from ...core.errors import Forbidden, InvalidInput
+from ...core.events import _by_key, record_event, serialize_event
+from ...deployment.hub import REPORT_SCOPE
+from ..base import APIHandler
+
+SERVER_EVENT_KINDS = [
+    "file.created",
+    "file.saved",
+    "file.renamed",
+    "file.deleted",
+    "snapshot.created",
+    "version.restored",
+    "compounds.changed",
+    "molecule.shared",
+    "member.joined",
+]
+
+EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string", "minLength": 8, "maxLength": 255},
+        "kind": {"enum": SERVER_EVENT_KINDS},
+        "actor": {"type": "string", "minLength": 1, "maxLength": 255},
+        "summary": {"type": "string", "minLength": 1, "maxLength": 500},
+        "path": {"type": "string", "minLength": 1, "maxLength": 1024},
+        "data": {"type": "object"},
+        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+    },
+    "required": ["key", "kind", "actor", "summary"],
+    "additionalProperties": False,
+}
+
+
+class EventsHandler(APIHandler):
+    async def post(self):
+        caller = self.caller
+        if caller.project is None or f"{REPORT_SCOPE}!user={caller.name}" not in caller.scopes:
+            raise Forbidden(
+                f"Only a project server's own token may report events (scope {REPORT_SCOPE}).",
+                code="project-servers-only",
+            )
+        body = self.json_body(EVENT_SCHEMA)
+        project = self.moiety.catalog.get(caller.project)
+        if project is None:
+            raise Forbidden(f"The project {caller.project!r} is not registered.", code="no-project")
+        actor = body["actor"]
+        if actor != caller.name and actor not in self.directory_now().people_of(project["teams"]):
+            raise InvalidInput(
+                f"{actor!r} is not a member of the project's teams; report events of members.",
+                code="unknown-actor",
+            )
+        event, created = await self.moiety.storage.write(_record, project=project["slug"], **body)
+        self.write_json(event, status=201 if created else 200)
+
+
+def _record(session, *, published, project, key, **fields):
+    existing = _by_key(session, project, key)
+    if existing is not None:
+        return serialize_event(existing), False
+    event = serialize_event(record_event(session, project=project, key=key, **fields))
+    published.append(event)
+    return event, True
+
+
+default_handlers = [(r"api/events", EventsHandler)]
