@@ -19,7 +19,7 @@ from .read_table import smiles_records, table_records
 from .records import CompoundFile, CompoundRecord, RecordError
 
 COMPOUND_SUFFIXES = (".sdf", ".smi", ".csv", ".tsv")
-_PARSERS = {"smiles": parse_smiles, "molblock": parse_molblock}
+PARSERS = {"smiles": parse_smiles, "molblock": parse_molblock}
 
 
 def is_compound_file(path: str) -> bool:
@@ -92,7 +92,7 @@ def read_compounds(
 def _compound(raw: RawRecord, identifier: Identifier, keep_molecules: bool) -> CompoundRecord:
     if not raw.structure.strip():
         raise UnsupportedFile("This record has no structure.")
-    parse = _PARSERS[raw.kind]
+    parse = PARSERS[raw.kind]
     found = identifier.lookup(raw.structure)
     mol = None
     if found is None:

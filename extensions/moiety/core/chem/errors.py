@@ -66,6 +66,12 @@ class UnsupportedFile(ChemError):
     code = "unsupported_file"
 
 
+class InvalidLimit(ChemError):
+    """A result limit outside the allowed range."""
+
+    code = "invalid_limit"
+
+
 class InvalidCursor(ChemError):
     """A search cursor that this index did not produce."""
 
