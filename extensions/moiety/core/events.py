@@ -180,6 +180,8 @@ def _checked_data(data: object) -> dict[str, Any]:
 
 def _checked(what: str, values: Iterable[str], *, limit: int = 50) -> list[str]:
     normalize = normalize_tag if what == "tag" else normalize_name
+    if isinstance(values, str):
+        raise InvalidEvent(f"The event's {what}s must be a list, not {values!r}.")
     found: dict[str, None] = {}
     for value in values:
         normal = normalize(value) if isinstance(value, str) else None

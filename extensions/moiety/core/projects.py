@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import FlushError
 
 from ..store.models import Project, ProjectTeam
 from .errors import Conflict, InvalidInput, NotFound
@@ -52,10 +51,12 @@ def create_project(
         template=None if template is None else _text("template", template, 64, required=True),
         teams=[ProjectTeam(team=t) for t in _team_names(teams)],
     )
+    if session.identity_key(Project, slug) in session.identity_map:
+        raise _exists(slug)
     try:
         with session.begin_nested():
             session.add(project)
-    except (IntegrityError, FlushError):
+    except IntegrityError:
         raise _exists(slug) from None
     record_event(
         session,

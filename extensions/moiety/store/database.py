@@ -16,7 +16,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
-_IMMEDIATE = "moiety_sqlite_immediate"
+# Execution option: begin SQLite transactions with BEGIN IMMEDIATE (ignored elsewhere).
+IMMEDIATE = "moiety_sqlite_immediate"
 
 
 class DatabaseURLError(ValueError):
@@ -76,7 +77,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -92,7 +93,7 @@ class Database:
         self.engine = make_engine(url_or_path, **engine_kwargs)
         self.session = sessionmaker(self.engine, expire_on_commit=False)
         self.write_session = sessionmaker(
-            self.engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
+            self.engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
         )
 
     @property

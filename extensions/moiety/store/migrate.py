@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, NullPool
 from sqlalchemy.engine import URL
 
-from .database import make_engine
+from .database import IMMEDIATE, make_engine
 
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 # Any constant will do: it makes concurrent upgrades of one PostgreSQL database take turns.
@@ -50,10 +50,13 @@ def current_revision(url: str | Path | URL) -> str | None:
 
 
 def upgrade(url: str | Path | URL, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (the newest by default) in one transaction."""
+    """Bring the database to ``revision`` (the newest by default) in one transaction.
+
+    Concurrent upgrades of one database (several service replicas starting) take turns.
+    """
     engine = make_engine(url, poolclass=NullPool)
     try:
-        with engine.begin() as connection:
+        with engine.execution_options(**{IMMEDIATE: True}).begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
             command.upgrade(alembic_config(connection), revision)
