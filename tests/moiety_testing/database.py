@@ -26,7 +26,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import make_url
 
 from moiety.store import Database, upgrade
@@ -104,24 +104,24 @@ def _migrated_sqlite_template(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def _migrated_postgres(postgres_databases) -> tuple[str, list[str]]:
+def _migrated_postgres(postgres_databases) -> tuple[str, list[Table]]:
     """The URL of a migrated database, and its tables, dependents first."""
     url = postgres_databases.url(postgres_databases.create("migrated"))
     upgrade(url)
     with Database(url) as db:
         schema = MetaData()
         schema.reflect(db.engine)
-    tables = [t.name for t in reversed(schema.sorted_tables) if t.name != "alembic_version"]
+    tables = [t for t in reversed(schema.sorted_tables) if t.name != "alembic_version"]
     return url, tables
 
 
-def _empty_postgres(db: Database, tables: list[str]) -> None:
+def _empty_postgres(db: Database, tables: list[Table]) -> None:
     """Delete every row and restart the id sequences (much faster than TRUNCATE here)."""
     quote = db.engine.dialect.identifier_preparer.quote
     with db.engine.begin() as connection:
         connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
         for table in tables:
-            connection.exec_driver_sql(f"DELETE FROM {quote(table)}")
+            connection.execute(table.delete())
         sequences = connection.exec_driver_sql(
             "SELECT schemaname, sequencename FROM pg_sequences"
         ).all()

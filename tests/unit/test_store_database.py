@@ -53,7 +53,7 @@ def test_naive_timestamps_are_refused(db_session):
     project = create_project(
         db_session, slug="naive", title="Naive", teams=["kinase"], created_by="ana"
     )
-    project.created_at = datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001
+    project.created_at = datetime(2026, 3, 1, 9, 30)
     with pytest.raises(StatementError, match="naive datetime"):
         db_session.flush()
 
@@ -86,6 +86,9 @@ def test_sqlite_rollback_undoes_ddl_and_savepoints(tmp_path):
             connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
             connection.rollback()
         with db.engine.connect() as connection:
-            assert connection.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE name = 't'"
-            ).scalar() == 0
+            assert (
+                connection.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 't'"
+                ).scalar()
+                == 0
+            )
