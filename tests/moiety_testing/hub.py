@@ -98,8 +98,9 @@ class Hub:
         headers.update(kwargs.pop("headers", {}))
         return s.request(method, f"{self.url}/hub/api/{path}", headers=headers, **kwargs)
 
-    def token(self, name: str, scopes: list[str] | None = None) -> str:
-        s = self.session(name)
+    def token(self, name: str, scopes: list[str] | None = None, as_user: str | None = None) -> str:
+        """A hub API token of ``name`` (made by ``as_user``, e.g. ``admin``, if given)."""
+        s = self.session(as_user or name)
         body = {"note": "moiety tests", "expires_in": 3600}
         if scopes is not None:
             body["scopes"] = scopes
@@ -139,6 +140,48 @@ class Hub:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         return self.proc.wait(timeout=timeout)
+
+
+class ServiceClient:
+    """Calls the Moiety service through the hub's proxy with a hub API token (or none)."""
+
+    def __init__(self, hub: Hub, token: str | None):
+        self.base = f"{hub.url}/services/moiety/api/"
+        self.http = requests.Session()
+        if token:
+            self.http.headers["Authorization"] = f"token {token}"
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", 90)
+        return self.http.request(method, self.base + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+def service_client(hub: Hub, name: str | None) -> ServiceClient:
+    """A client acting as ``name`` (a person, or ``project-<slug>`` for a project server's
+    token with the scopes the hub gives project servers), or anonymous for ``None``."""
+    if name is None:
+        return ServiceClient(hub, None)
+    key = ("client", name)
+    if key not in hub._sessions:
+        if name.startswith("project-"):
+            scopes = ["access:services!service=moiety", "custom:moiety:report!user"]
+            token = hub.token(name, scopes=scopes, as_user="admin")
+        else:
+            token = hub.token(name)
+        hub._sessions[key] = ServiceClient(hub, token)
+    return hub._sessions[key]
 
 
 def start_hub(tmp: Path, extra_env: dict | None = None) -> Hub:
@@ -202,5 +245,20 @@ def stop_hub(hub: Hub) -> None:
 def hub(tmp_path_factory):
     """The demo hub, shared by the tests of a session (starting one takes seconds)."""
     hub = start_hub(tmp_path_factory.mktemp("hub"))
+    yield hub
+    stop_hub(hub)
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def db_hub(request, tmp_path_factory):
+    """A demo hub whose service stores its data in SQLite, then in PostgreSQL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("hub")
+        return
+    databases = request.getfixturevalue("postgres_databases")
+    url = databases.url(databases.create("hub"))
+    hub = start_hub(tmp_path_factory.mktemp("pghub"), {"MOIETY_DB_URL": url})
     yield hub
     stop_hub(hub)
