@@ -60,7 +60,8 @@ def test_table_smiles_column_is_found(header, delimiter, suffix, column):
     lines = [header] + [delimiter.join(row) for row in rows]
     compounds = read_compounds("\n".join(lines).encode(), "act" + suffix)
     assert compounds.smiles_column == column
-    assert len(compounds.records) == 1017 and compounds.errors == []
+    assert len(compounds.records) == 1017
+    assert compounds.errors == []
     name, smiles, pic50 = chembl_rows()[0]
     first = compounds.records[0]
     assert (first.name, first.smiles, first.properties) == (name, smiles, {"pIC50": float(pic50)})
