@@ -4,10 +4,12 @@ Records are matched by identity key (InChIKey of the standardized parent), so re
 file, re-drawing a SMILES or changing the salt form is not a change. A compound is ``changed``
 when its name or a property differs.
 
-Duplicates: records of one version that share a key are one compound. Its name and SMILES are
-those of its first record; each property holds its value when the duplicates agree (or only one
-has it), else the list of their distinct values in file order. ``duplicates`` lists, for each
-version, the keys that occur more than once with their record numbers, so the caller can warn.
+Duplicates: records of one version that share a key (repeats, or tautomers that InChI merges)
+are one compound. Its name and SMILES shown are those of its first record; each property holds
+its value when the duplicates agree (or only one has it), else the sorted list of their distinct
+values, and the compound is renamed only if the set of its names changed. So re-ordering a file
+that has duplicates is not a change either. ``duplicates`` lists, for each version, the keys
+that occur more than once with their record numbers, so the caller can warn.
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ class Compound:
     smiles: str
     properties: dict[str, Any]
     records: list[int]
+    names: list[str | None]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,17 +96,37 @@ class CompoundDiff:
         return f"{counts} in {path}"
 
 
+def _order(value: Any) -> tuple[bool, Any]:
+    return (True, value) if isinstance(value, str) else (False, value)
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    unique: list[Any] = []
+    for value in values:
+        if value not in unique:
+            unique.append(value)
+    return sorted(unique, key=_order)
+
+
 def _merge(records: list[CompoundRecord]) -> Compound:
     first = records[0]
     values: dict[str, list[Any]] = {}
     for record in records:
         for name, value in record.properties.items():
-            seen = values.setdefault(name, [])
-            if value not in seen:
-                seen.append(value)
-    properties = {name: seen[0] if len(seen) == 1 else seen for name, seen in values.items()}
+            values.setdefault(name, []).append(value)
+    properties = {}
+    for name, found in values.items():
+        distinct = _distinct(found)
+        properties[name] = distinct[0] if len(distinct) == 1 else distinct
+    names = sorted({r.name for r in records}, key=lambda name: (name is None, name or ""))
     return Compound(
-        first.key, first.record, first.name, first.smiles, properties, [r.record for r in records]
+        first.key,
+        first.record,
+        first.name,
+        first.smiles,
+        properties,
+        [r.record for r in records],
+        names,
     )
 
 
@@ -139,7 +162,7 @@ def diff_compounds(old: CompoundFile, new: CompoundFile) -> CompoundDiff:
         if previous is None:
             continue
         properties = _property_changes(previous, compound)
-        renamed = previous.name != compound.name
+        renamed = previous.names != compound.names
         if properties or renamed:
             name = {"old": previous.name, "new": compound.name} if renamed else None
             diff.changed.append(Change(previous, compound, properties, name))
