@@ -44,7 +44,11 @@ const serverPlugin: JupyterFrontEndPlugin<IMoietyServer> = {
   provides: IMoietyServer,
   activate: (app: JupyterFrontEnd): IMoietyServer => {
     const check = checkServerVersion(() => requestAPI<IHealth>('health'));
-    void check.then(result => notifyVersionProblem(app, result));
+    // Notify once the shell is restored: earlier, the toast layer may not
+    // listen yet and the warning would only land in the notification list.
+    void Promise.all([check, app.restored]).then(([result]) =>
+      notifyVersionProblem(app, result)
+    );
     return { check };
   }
 };

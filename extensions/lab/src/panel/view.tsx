@@ -43,7 +43,9 @@ function PanelBody({ model }: { model: MoietyPanelModel }): JSX.Element {
         {me.kind === 'ready' && <MeView me={me.me} />}
         {me.kind === 'error' && (
           <div className="jp-MoietyPanel-error" role="alert">
-            <p data-testid="moiety-me-error">{me.message}</p>
+            <p data-testid="moiety-me-error">
+              <WithCode text={me.message} />
+            </p>
             <button
               type="button"
               className="jp-mod-styled jp-mod-accept"
@@ -83,8 +85,21 @@ function VersionWarning({ check }: { check: IVersionCheck }): JSX.Element {
       data-status={check.status}
     >
       <strong>{WARNING_TITLES[check.status]}</strong>
-      <p>{check.message}</p>
+      <p>
+        <WithCode text={check.message} />
+      </p>
     </div>
+  );
+}
+
+/** Text whose `backticked` parts (commands) are shown as code. */
+function WithCode({ text }: { text: string }): JSX.Element {
+  return (
+    <>
+      {text
+        .split('`')
+        .map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}
+    </>
   );
 }
 
