@@ -20,7 +20,7 @@ from .errors import InvalidInput
 DEFAULT_SECRET = b"moiety feed cursor"
 VERSION = 1
 _PAYLOAD = struct.Struct(">BQ")
-_MAC_BYTES = 10
+_MAC_BYTES = 9  # 9 + 9 bytes: 24 base64 characters, none with spare bits
 _LENGTH = _PAYLOAD.size + _MAC_BYTES
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

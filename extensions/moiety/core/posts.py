@@ -19,7 +19,11 @@ MAX_BODY_BYTES = 64 * 1024
 SUMMARY_LENGTH = 140
 
 
-class EmptyPost(InvalidInput):
+class InvalidPost(InvalidInput):
+    code = "invalid-post"
+
+
+class EmptyPost(InvalidPost):
     code = "empty-post"
 
 
@@ -27,7 +31,7 @@ class PostTooLarge(TooLarge):
     code = "post-too-large"
 
 
-class UnknownMention(InvalidInput):
+class UnknownMention(InvalidPost):
     code = "unknown-mention"
 
     def __init__(self, names: list[str], project: str):
@@ -52,9 +56,9 @@ def create_post(
     try:
         size = len(body.encode("utf-8"))
     except UnicodeEncodeError:
-        raise InvalidInput("The post is not valid Unicode text.") from None
+        raise InvalidPost("The post is not valid Unicode text.") from None
     if "\x00" in body:
-        raise InvalidInput("The post contains a NUL character; remove it and post again.")
+        raise InvalidPost("The post contains a NUL character; remove it and post again.")
     if size > MAX_BODY_BYTES:
         raise PostTooLarge(
             f"The post is {size // 1024} KiB; posts may be at most {MAX_BODY_BYTES // 1024} KiB. "
