@@ -98,7 +98,7 @@ def record_event(
         with session.begin_nested():
             session.add(event)
     except IntegrityError:
-        existing = _by_key(session, project, key)
+        existing = event_by_key(session, project, key)
         if existing is not None:
             return existing
         if session.get(Project, project) is None:
@@ -139,10 +139,14 @@ def isoformat(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _by_key(session: Session, project: str, key: str | None) -> Event | None:
+def event_by_key(session: Session, project: str, key: str | None) -> Event | None:
+    """The event recorded in ``project`` with idempotency ``key``, if any."""
     if key is None:
         return None
     return session.scalars(select(Event).where(Event.project == project, Event.key == key)).first()
+
+
+_by_key = event_by_key
 
 
 def _checked_kind(kind: str) -> str:
