@@ -68,7 +68,7 @@ def _read_side(root: Path, relative: str, rev: str) -> tuple[str, bytes]:
         working = read_working(root, relative)
         if working is None:
             raise PathNotFound(f"{relative!r} is not in the working copy.")
-        data = working[1]
+        data = working.data
         return WORKING, stored_notebook(data)[0] if is_notebook(relative) else data
     commit = git.resolve_commit(root, rev)
     return commit, read_blob(root, blob_at(root, commit, relative, rev).blob)

@@ -22,15 +22,18 @@ from .errors import ConcurrentUpdate
 from .lock import scratch_dir, writer_lock
 from .notebooks import blob_id, strip_for_storage
 from .paths import safe_relpath
+from .statcache import StatCache
 from .worktree import (
     MODE_DELETED,
     MODE_SYMLINK,
     TreeEntry,
+    file_mode,
     listed_paths,
     parent_checker,
     read_working,
     select,
     tree_entries,
+    working_stat,
 )
 
 ATTEMPTS = 3
@@ -103,53 +106,90 @@ def commit_working_copy(
         candidates = listed_paths(root) | tree.keys()
         if requested is not None:
             candidates = select(candidates, tree, root, requested)
+        cache = StatCache(root)
         with scratch_dir(root) as scratch:
-            changes, unstripped = _changes(root, scratch, tree, sorted(candidates))
-            if not changes:
+            scan = _scan(root, scratch, tree, sorted(candidates), cache)
+            if not scan.changes:
+                _remember(cache, scan, tree, {})
                 return SnapshotResult(commit=parent, changed=False, parent=parent)
             try:
-                commit = build_commit(root, scratch, branch, parent, changes, message, identity)
+                commit = build_commit(
+                    root, scratch, branch, parent, scan.changes, message, identity
+                )
             except BranchMoved:
                 continue
-        refresh_index(root, changes)
-        return _result(commit, parent, tree, changes, unstripped)
+        refresh_index(root, scan.changes)
+        _remember(cache, scan, tree, {change.path: change for change in scan.changes})
+        return _result(commit, parent, tree, scan.changes, scan.unstripped)
     raise ConcurrentUpdate(
         "The project's branch kept moving while saving (someone is committing by hand); try again."
     )
 
 
-def _changes(
-    root: Path, scratch: Path, tree: dict[str, TreeEntry], candidates: list[str]
-) -> tuple[list[Change], list[dict]]:
+@dataclass
+class _Scan:
+    changes: list[Change] = field(default_factory=list)
+    unstripped: list[dict] = field(default_factory=list)
+    read: list[tuple[str, os.stat_result | None]] = field(default_factory=list)
+
+
+def _scan(
+    root: Path, scratch: Path, tree: dict[str, TreeEntry], candidates: list[str], cache: StatCache
+) -> _Scan:
+    """Compare the working copy with ``tree``; write the blobs of what changed."""
     parents_ok = parent_checker(root)
-    deleted, pending = [], []
+    scan, pending = _Scan(), []
     for path in candidates:
-        working = read_working(root, path, parents_ok)
         before = tree.get(path)
+        info = working_stat(root, path, parents_ok)
+        if _known_unchanged(cache, path, info, before):
+            continue
+        working = read_working(root, path, parents_ok) if info is not None else None
         if working is None:
+            cache.forget(path)
             if before is not None and before.kind == "blob":
-                deleted.append(Change(path, MODE_DELETED, ""))
+                scan.changes.append(Change(path, MODE_DELETED, ""))
             continue
-        mode, data = working
-        stored, reason = strip_for_storage(path, data)
-        if before is not None and before.mode == mode and before.blob == blob_id(stored):
+        scan.read.append((path, working.info))
+        stored, reason = strip_for_storage(path, working.data)
+        if before is not None and before.mode == working.mode and before.blob == blob_id(stored):
             continue
-        if stored is data and mode != MODE_SYMLINK and _plain(path):
+        if stored is working.data and working.mode != MODE_SYMLINK and _plain(path):
             source = path
         else:
             source = str((scratch / str(len(pending))).relative_to(root))
             (root / source).write_bytes(stored)
-        pending.append((path, mode, source, reason))
+        pending.append((path, working.mode, source, reason))
     blobs = write_blobs(root, [source for _, _, source, _ in pending])
-    changed, unstripped = [], []
     for (path, mode, _, reason), blob in zip(pending, blobs, strict=True):
         before = tree.get(path)
         if before is not None and (before.mode, before.blob) == (mode, blob):
             continue
-        changed.append(Change(path, mode, blob))
+        scan.changes.append(Change(path, mode, blob))
         if reason:
-            unstripped.append({"path": path, "reason": reason})
-    return deleted + changed, unstripped
+            scan.unstripped.append({"path": path, "reason": reason})
+    return scan
+
+
+def _known_unchanged(
+    cache: StatCache, path: str, info: os.stat_result | None, before: TreeEntry | None
+) -> bool:
+    if info is None or before is None or before.mode != file_mode(info):
+        return False
+    return cache.lookup(path, info) == before.blob
+
+
+def _remember(
+    cache: StatCache, scan: _Scan, tree: dict[str, TreeEntry], changed: dict[str, Change]
+) -> None:
+    """Record the files read by this snapshot with the blobs they are now committed as."""
+    for path, info in scan.read:
+        committed = changed[path].blob if path in changed else tree[path].blob
+        if info is None:
+            cache.forget(path)
+        else:
+            cache.remember(path, info, committed)
+    cache.save()
 
 
 def _plain(path: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import git
-from .errors import PathNotFound
+from .errors import PathNotFound, RepoError
 
 MODE_FILE = "100644"
 MODE_EXECUTABLE = "100755"
@@ -82,25 +82,62 @@ class _ParentCheck:
         return self.known[parent]
 
 
-def read_working(root: Path, path: str, parents_ok=None) -> tuple[str, bytes] | None:
-    """``(mode, content)`` of ``path`` in the working copy, or ``None`` if it is not a file there.
+@dataclass(frozen=True)
+class WorkingFile:
+    mode: str
+    data: bytes
+    info: os.stat_result | None
+    """``lstat`` before reading, or ``None`` if the file changed while it was being read."""
 
-    A symlink is its target (as git stores it). A path under a symlinked folder counts as
-    absent: reading it would follow the link, possibly out of the project.
+
+def file_mode(info: os.stat_result) -> str:
+    if stat.S_ISLNK(info.st_mode):
+        return MODE_SYMLINK
+    return MODE_EXECUTABLE if info.st_mode & stat.S_IXUSR else MODE_FILE
+
+
+def working_stat(root: Path, path: str, parents_ok=None) -> os.stat_result | None:
+    """``lstat`` of ``path`` if it is a file or symlink in the working copy, else ``None``.
+
+    A path under a symlinked folder counts as absent: reading it would follow the link,
+    possibly out of the project.
     """
     if not (parents_ok or _ParentCheck(root))(path):
         return None
-    full = root / path
     try:
-        info = os.lstat(full)
-        if stat.S_ISLNK(info.st_mode):
-            return MODE_SYMLINK, os.fsencode(os.readlink(full))
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        mode = MODE_EXECUTABLE if info.st_mode & stat.S_IXUSR else MODE_FILE
-        return mode, full.read_bytes()
+        info = os.lstat(root / path)
     except (FileNotFoundError, NotADirectoryError):
         return None
+    return info if stat.S_ISLNK(info.st_mode) or stat.S_ISREG(info.st_mode) else None
+
+
+def read_working(root: Path, path: str, parents_ok=None) -> WorkingFile | None:
+    """The file ``path`` of the working copy as git would store it (a symlink is its target)."""
+    info = working_stat(root, path, parents_ok)
+    if info is None:
+        return None
+    full = root / path
+    try:
+        if stat.S_ISLNK(info.st_mode):
+            return WorkingFile(MODE_SYMLINK, os.fsencode(os.readlink(full)), info)
+        with open(full, "rb", opener=_no_follow) as handle:
+            data = handle.read()
+            after = os.fstat(handle.fileno())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise RepoError(f"{path!r} in the project folder cannot be read ({exc.strerror}).") from exc
+    stable = (after.st_mtime_ns, after.st_ctime_ns, after.st_size, after.st_ino) == (
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_size,
+        info.st_ino,
+    )
+    return WorkingFile(file_mode(after), data, info if stable else None)
+
+
+def _no_follow(path, flags):
+    return os.open(path, flags | os.O_NOFOLLOW)
 
 
 def parent_checker(root: Path) -> _ParentCheck:
