@@ -1,14 +1,15 @@
 """The substructure index of one compound file, and its copy on disk.
 
-Each file gets an RDKit ``SubstructLibrary``: molecules held as binary pickles
-(``CachedMolHolder``, about 0.3 KB each, where live molecules take about 16 KB) behind
-pattern-fingerprint screens (``PatternHolder``). The library serializes itself, so a restarted
-server loads a file's index from the cache directory instead of parsing the file again. Cache
-entries are named by the file's content hash, so they never go stale; they are JSON plus RDKit's
-own serialization (no pickle).
+Each file keeps its molecules in an RDKit mol holder (binary pickles in a ``CachedMolHolder``,
+about 0.3 KB each, where live molecules take about 16 KB) and their pattern fingerprints as a
+numpy array (see ``screen``). The holder serializes itself, so a restarted server loads a file's
+index from the cache directory instead of parsing the file again. Cache entries are named by the
+file's content hash, so they never go stale; they are JSON, a ``.npy`` array and RDKit's own
+serialization (no pickle).
 """
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -16,21 +17,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rdkit import Chem, rdBase
 from rdkit.Chem import rdSubstructLibrary
 
 from .compound_files import PARSERS, raw_records
 from .errors import ChemError
 from .records import RecordError
+from .screen import fingerprint_array, fingerprint_words
 
 INDEX_FORMAT = 1
 
 
 @dataclass(slots=True)
 class FileIndex:
-    """Records (number, name, SMILES, properties) of one file, in file order, and their library.
+    """Records (number, name, SMILES, properties) of one file, in file order, with their
+    molecules (``holder``) and fingerprints (``screens``, one column per molecule).
 
-    Position ``i`` of the lists is molecule ``i`` of the library.
+    Position ``i`` of the lists is molecule ``i`` of the holder.
     """
 
     path: str
@@ -40,7 +44,8 @@ class FileIndex:
     smiles: list[str]
     properties: list[dict[str, Any]]
     errors: list[RecordError]
-    library: rdSubstructLibrary.SubstructLibrary
+    holder: rdSubstructLibrary.MolHolderBase
+    screens: np.ndarray
 
     def __len__(self) -> int:
         return len(self.records)
@@ -67,8 +72,8 @@ def build_file_index(
     """
     _, raws = raw_records(data, path)
     holder = rdSubstructLibrary.MolHolder() if in_memory else rdSubstructLibrary.CachedMolHolder()
-    screens = rdSubstructLibrary.PatternHolder()
-    index = FileIndex(path, content_hash, [], [], [], [], [], None)
+    fingerprints: list[bytes] = []
+    index = FileIndex(path, content_hash, [], [], [], [], [], holder, None)
     with rdBase.BlockLogs():
         for raw in raws:
             try:
@@ -80,12 +85,12 @@ def build_file_index(
                 holder.AddMol(mol)
             else:
                 holder.AddBinary(mol.ToBinary())
-            screens.AddMol(mol)
+            fingerprints.append(fingerprint_words(mol))
             index.records.append(raw.record)
             index.names.append(raw.name)
             index.smiles.append(raw.smiles or Chem.MolToSmiles(mol))
             index.properties.append(raw.properties)
-    index.library = rdSubstructLibrary.SubstructLibrary(holder, screens)
+    index.screens = fingerprint_array(fingerprints)
     return index
 
 
@@ -115,7 +120,11 @@ def save_file_index(index: FileIndex, cache_dir: Path, *, in_memory: bool = Fals
         "properties": index.properties,
         "errors": [error.to_dict() for error in index.errors],
     }
-    _write(entry.with_suffix(".lib"), index.library.Serialize())
+    screens = io.BytesIO()
+    np.save(screens, index.screens, allow_pickle=False)
+    _write(entry.with_suffix(".npy"), screens.getvalue())
+    library = rdSubstructLibrary.SubstructLibrary(index.holder)
+    _write(entry.with_suffix(".lib"), library.Serialize())
     _write(entry.with_suffix(".json"), json.dumps(meta).encode())
 
 
@@ -127,9 +136,13 @@ def load_file_index(
     try:
         meta = json.loads(entry.with_suffix(".json").read_bytes())
         library = rdSubstructLibrary.SubstructLibrary(entry.with_suffix(".lib").read_bytes())
+        screens = np.load(entry.with_suffix(".npy"), allow_pickle=False)
     except (OSError, ValueError, RuntimeError):
         return None
-    if meta.get("format") != INDEX_FORMAT or len(library) != len(meta["records"]):
+    count = len(meta["records"])
+    if meta.get("format") != INDEX_FORMAT or len(library) != count:
+        return None
+    if count and screens.shape[1] != count:
         return None
     errors = [RecordError(**error) for error in meta["errors"]]
     return FileIndex(
@@ -140,5 +153,18 @@ def load_file_index(
         meta["smiles"],
         meta["properties"],
         errors,
-        library,
+        library.GetMolHolder(),
+        screens,
     )
+
+
+def save_unsupported(cache_dir: Path, content_hash: str, reason: str) -> None:
+    """Remember that this content is not a readable compound file (e.g. a CSV without SMILES)."""
+    _write(_entry(cache_dir, content_hash, False).with_suffix(".skip"), reason.encode())
+
+
+def load_unsupported(cache_dir: Path, content_hash: str) -> str | None:
+    try:
+        return _entry(cache_dir, content_hash, False).with_suffix(".skip").read_text()
+    except OSError:
+        return None

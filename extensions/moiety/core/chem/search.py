@@ -2,10 +2,11 @@
 
 The index is built incrementally: each file is indexed by path and content hash, and a file
 whose hash did not change is not parsed again (nor, with a cache directory, after a restart).
-A query is screened by pattern fingerprints before the exact match, inside RDKit's
-``SubstructLibrary``, with the same matching rules as ``Mol.HasSubstructMatch`` (chirality
-ignored). Results come in a stable order, (path, record), and page: a search stops once it has
-``limit`` items and returns a cursor for the rest.
+A query is screened by pattern fingerprints (``screen``: a screen that never drops a match)
+before the exact match, which RDKit's ``SubstructLibrary`` runs over the candidates on
+``num_threads`` threads with the same rules as ``Mol.HasSubstructMatch`` (chirality ignored).
+Results come in a stable order, (path, record), and page: a search stops once it has ``limit``
+items and returns a cursor for the rest.
 """
 
 import bisect
@@ -17,11 +18,20 @@ from threading import Lock
 from typing import Any
 
 from rdkit import Chem
+from rdkit.Chem import rdSubstructLibrary
 
 from .compound_files import is_compound_file
-from .errors import ChemError, InvalidCursor, InvalidLimit
-from .file_index import FileIndex, build_file_index, load_file_index, save_file_index
+from .errors import ChemError, InvalidCursor, InvalidLimit, UnsupportedFile
+from .file_index import (
+    FileIndex,
+    build_file_index,
+    load_file_index,
+    load_unsupported,
+    save_file_index,
+    save_unsupported,
+)
 from .parsing import parse_query
+from .screen import candidates, query_words
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -83,6 +93,7 @@ class SubstructureIndex:
         self.num_threads = num_threads
         self.in_memory = in_memory
         self._files: dict[str, FileIndex] = {}
+        self._skipped: dict[str, tuple[str, str]] = {}
         self._lock = Lock()
         self._params = Chem.SubstructMatchParameters()
 
@@ -112,9 +123,17 @@ class SubstructureIndex:
         index = None
         if self.cache_dir is not None:
             index = load_file_index(path, hash_, self.cache_dir, in_memory=memory)
+            reason = load_unsupported(self.cache_dir, hash_)
+            if reason is not None:
+                raise UnsupportedFile(reason)
         outcome = "loaded"
         if index is None:
-            index = build_file_index(path, read(), hash_, in_memory=memory)
+            try:
+                index = build_file_index(path, read(), hash_, in_memory=memory)
+            except UnsupportedFile as error:
+                if self.cache_dir is not None:
+                    save_unsupported(self.cache_dir, hash_, str(error))
+                raise
             outcome = "parsed"
             if self.cache_dir is not None:
                 save_file_index(index, self.cache_dir, in_memory=memory)
@@ -138,10 +157,15 @@ class SubstructureIndex:
             self.remove(path)
             report.removed.append(path)
         for path, hash_ in sorted(wanted.items()):
+            skipped = self._skipped.get(path)
+            if skipped is not None and skipped[0] == hash_:
+                report.skipped[path] = skipped[1]
+                continue
             try:
                 outcome = self._index(path, hash_, lambda path=path: read(path))
             except ChemError as error:
                 self.remove(path)
+                self._skipped[path] = (hash_, str(error))
                 report.skipped[path] = str(error)
                 continue
             getattr(report, outcome).append(path)
@@ -164,6 +188,7 @@ class SubstructureIndex:
         if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise InvalidLimit(f"The limit must be a whole number from 1 to {MAX_LIMIT}.")
         mol = parse_query(query, kind)
+        words = query_words(mol)
         after_path, after_record = decode_cursor(cursor) if cursor else ("", -1)
         with self._lock:
             files = sorted(self._files.items())
@@ -174,10 +199,13 @@ class SubstructureIndex:
             start = bisect.bisect_right(index.records, after_record) if path == after_path else 0
             if start >= len(index):
                 continue
+            positions = candidates(index.screens, words, start)
+            if not len(positions):
+                continue
+            library = rdSubstructLibrary.SubstructLibrary(index.holder)
+            library.SetSearchOrder(positions.tolist())
             wanted = limit + 1 - len(items)
-            found = index.library.GetMatches(
-                mol, start, len(index), self._params, self.num_threads, wanted
-            )
+            found = library.GetMatches(mol, self._params, self.num_threads, wanted)
             items.extend(index.item(position) for position in found)
             if len(items) > limit:
                 break
