@@ -1,9 +1,6 @@
 import { MoietyError } from '../api/errors';
-import {
-  MoietyClient,
-  SESSION_MESSAGE_TYPE,
-  serviceUrlFromHubPrefix
-} from '../api/service';
+import { MoietyClient, serviceUrlFromHubPrefix } from '../api/service';
+import { SESSION_MESSAGE_TYPE } from '../api/session';
 
 const FRAME = 'iframe.jp-moiety-session-frame';
 

@@ -1,38 +1,22 @@
 /**
- * The client of the hub-managed Moiety service.
- *
- * The service authenticates the browser with its own HubOAuth cookie and
- * checks an XSRF token. JupyterHub sets the `_xsrf` cookie only on navigation
- * requests, so a plain fetch cannot obtain the token. A session is therefore
- * opened by loading `<service>/session` in a hidden iframe: that navigation
- * runs the hub's OAuth dance (no consent page, the service is
- * `oauth_no_confirm`), the service sets its cookies, and the page posts
- * `{type: "moiety:session", xsrf, user}` to this window. The token is kept in
- * memory only and sent as `X-XSRFToken` on every request.
+ * The client of the hub-managed Moiety service: a session (see session.ts)
+ * whose XSRF token, kept in memory only, goes with every request as
+ * `X-XSRFToken`, along with the service's same-origin cookies.
  *
  * The window, document and fetch are injected so that all of this is unit
  * tested without a browser.
  */
 import type { IMoietyClient } from '../tokens';
 import { MoietyError, parseErrorBody } from './errors';
+import {
+  DEFAULT_LOAD_GRACE,
+  DEFAULT_SESSION_TIMEOUT,
+  ISession,
+  SESSION_PAGE,
+  openSession
+} from './session';
 
-/** The message the service's session page posts to its parent window. */
-export const SESSION_MESSAGE_TYPE = 'moiety:session';
-
-/** The page that opens a session, relative to the service URL. */
-export const SESSION_PAGE = 'session';
-
-/** How long to wait for a session by default (the OAuth dance included). */
-export const DEFAULT_SESSION_TIMEOUT = 20000;
-
-/** How long to wait for the message once the session page has loaded. */
-export const DEFAULT_LOAD_GRACE = 3000;
-
-/** An open session with the service. */
-export interface ISession {
-  xsrf: string;
-  user: string | null;
-}
+export { DEFAULT_SESSION_TIMEOUT } from './session';
 
 /** Options of the Moiety service client. */
 export interface IMoietyClientOptions {
@@ -48,21 +32,6 @@ export interface IMoietyClientOptions {
   sessionTimeout?: number;
   /** Milliseconds to wait for the message after the session page loaded. */
   loadGrace?: number;
-}
-
-/** Whether a value is a well-formed session message. */
-function isSessionMessage(
-  data: unknown
-): data is { type: string; xsrf: string; user?: unknown } {
-  if (data === null || typeof data !== 'object') {
-    return false;
-  }
-  const record = data as Record<string, unknown>;
-  return (
-    record.type === SESSION_MESSAGE_TYPE &&
-    typeof record.xsrf === 'string' &&
-    record.xsrf.length > 0
-  );
 }
 
 /** The service URL with exactly one trailing slash. */
@@ -218,75 +187,14 @@ export class MoietyClient implements IMoietyClient {
     return this._ensureSession();
   }
 
-  /** Load the session page in a hidden iframe and wait for its message. */
+  /** Open a session through the session page and remember its user. */
   private async _openSession(): Promise<ISession> {
-    const src = (await this.serviceUrl) + SESSION_PAGE;
-    const win = this._window;
-    const doc = this._document;
-    const timeout = this.sessionTimeout;
-    const loadGrace = this.loadGrace;
-
-    const session = await new Promise<ISession>((resolve, reject) => {
-      const iframe = doc.createElement('iframe');
-      let graceTimer: number | undefined;
-
-      const finish = () => {
-        win.removeEventListener('message', onMessage);
-        win.clearTimeout(timer);
-        win.clearTimeout(graceTimer);
-        iframe.remove();
-      };
-      const fail = (message: string) => {
-        finish();
-        reject(new MoietyError(0, 'session', message));
-      };
-      const onMessage = (event: MessageEvent) => {
-        // Only our own origin, and only the frame we opened, may hand us a token.
-        if (event.origin !== win.location.origin) {
-          return;
-        }
-        if (!iframe.contentWindow || event.source !== iframe.contentWindow) {
-          return;
-        }
-        if (!isSessionMessage(event.data)) {
-          return;
-        }
-        const user = event.data.user;
-        finish();
-        resolve({
-          xsrf: event.data.xsrf,
-          user: typeof user === 'string' ? user : null
-        });
-      };
-      const timer = win.setTimeout(
-        () =>
-          fail(
-            `The Moiety service did not open a session within ${Math.round(
-              timeout / 1000
-            )} s (${src}). Check that the service is running and that you may use it.`
-          ),
-        timeout
-      );
-      iframe.addEventListener('load', () => {
-        win.clearTimeout(graceTimer);
-        graceTimer = win.setTimeout(
-          () =>
-            fail(
-              `The Moiety service's session page (${src}) loaded without opening a ` +
-                'session. You may have been logged out of the hub: reload this page.'
-            ),
-          loadGrace
-        );
-      });
-
-      win.addEventListener('message', onMessage);
-      iframe.hidden = true;
-      iframe.tabIndex = -1;
-      iframe.title = 'Moiety session';
-      iframe.setAttribute('aria-hidden', 'true');
-      iframe.className = 'jp-moiety-session-frame';
-      iframe.src = src;
-      doc.body.appendChild(iframe);
+    const session = await openSession({
+      src: (await this.serviceUrl) + SESSION_PAGE,
+      window: this._window,
+      document: this._document,
+      timeout: this.sessionTimeout,
+      loadGrace: this.loadGrace
     });
     this._user = session.user;
     return session;
