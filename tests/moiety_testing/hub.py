@@ -203,6 +203,11 @@ def start_hub(tmp: Path, extra_env: dict | None = None) -> Hub:
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = data_dir / "moiety_service_config.py"
+    if not config.exists():
+        # Idle streams get a comment each second, so tests that close a stream do not wait.
+        config.write_text("c.MoietyService.keepalive_seconds = 1.0\n")
     log_path = tmp / "hub.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(

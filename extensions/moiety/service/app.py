@@ -102,6 +102,14 @@ class MoietyService(Application):
             path.chmod(0o600)
         return bytes.fromhex(path.read_text().strip())
 
+    config_file_name = Unicode(
+        "moiety_service_config.py", help="Config file read from the data directory, if present."
+    ).tag(config=True)
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        self.load_config_file(self.config_file_name, path=[self.data_dir])
+
     def make_app(self) -> web.Application:
         token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
         self.hub = HubAPI(self.hub_api_url, token)

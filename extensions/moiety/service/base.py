@@ -11,7 +11,7 @@ from tornado import web
 from tornado.log import app_log
 
 from ..core.access import Caller, Directory
-from ..core.errors import MoietyError, NotFound, NotLoggedIn, TooLarge
+from ..core.errors import InvalidInput, MoietyError, NotFound, NotLoggedIn, TooLarge
 
 MAX_BODY = 64 * 1024
 
@@ -85,13 +85,16 @@ class APIHandler(BaseHandler):
             raise NotFound(f"There is no project {slug!r} that you can see.", code="no-project")
         return project
 
-    def query_lists(self, exclude: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    def query_lists(self, known: set[str]) -> dict[str, list[str]]:
         """Query arguments as name -> values, refusing names this endpoint does not know."""
-        return {
-            name: self.get_query_arguments(name)
-            for name in self.request.query_arguments
-            if name not in exclude
-        }
+        unknown = sorted(set(self.request.query_arguments) - known)
+        if unknown:
+            raise InvalidInput(
+                f"Unknown query argument {unknown[0]!r}; this endpoint takes "
+                f"{', '.join(sorted(known))}.",
+                code="unknown-argument",
+            )
+        return {name: self.get_query_arguments(name) for name in self.request.query_arguments}
 
     def json_body(self, schema: dict) -> dict:
         """The request body parsed and checked against ``schema`` (a JSON Schema)."""

@@ -25,9 +25,12 @@ REACTION_SCHEMA = {
 }
 
 
+FILTERS = {"project", "actor", "kind", "tag", "path"}
+
+
 class FeedHandler(APIHandler):
     async def get(self):
-        filters = feed.FeedFilter.from_arguments(self.query_lists(exclude=("before", "limit")))
+        filters = feed.FeedFilter.from_arguments(self.query_lists(FILTERS | {"before", "limit"}))
         visible = await self.visible_projects()
         page = await self.moiety.storage.read(
             feed.read_feed,
@@ -45,7 +48,7 @@ class FeedStreamHandler(APIHandler):
     """Live events with the feed's filters; resumes after ``Last-Event-ID`` without gaps."""
 
     async def get(self):
-        filters = feed.FeedFilter.from_arguments(self.query_lists(exclude=("_xsrf",)))
+        filters = feed.FeedFilter.from_arguments(self.query_lists(FILTERS | {"_xsrf", "after"}))
         last_id = feed.parse_last_event_id(
             self.request.headers.get("Last-Event-ID") or self.get_query_argument("after", None)
         )

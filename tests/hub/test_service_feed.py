@@ -1,0 +1,221 @@
+"""The feed through the real hub: live streams, resuming, restarts, retries, bad input."""
+
+import json
+import os
+import queue
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+
+from moiety_testing.hub import _wait_for, processes_of, service_client
+
+
+class StreamReader:
+    """Reads a feed stream in a thread and hands each message to the test through a queue."""
+
+    def __init__(self, hub, name, params=None, headers=None):
+        client = service_client(hub, name)
+        self.response = client.http.get(
+            client.base + "feed/stream", params=params, headers=headers, stream=True, timeout=60
+        )
+        assert self.response.status_code == 200, self.response.text
+        self.messages = queue.Queue()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        fields = {}
+        try:
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line.startswith(":"):
+                    self.messages.put(("comment", line))
+                elif line == "":
+                    if "data" in fields:
+                        self.messages.put(("event", json.loads(fields["data"])))
+                    fields = {}
+                else:
+                    name, _, value = line.partition(":")
+                    fields[name] = value.lstrip()
+        except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError, AttributeError):
+            pass
+
+    def next_event(self, timeout=10):
+        while True:
+            kind, value = self.messages.get(timeout=timeout)
+            if kind == "event":
+                return value
+
+    def close(self):
+        self.response.close()
+
+
+def post(hub, name, body, project="egfr-sar"):
+    r = service_client(hub, name).post("posts", json={"project": project, "body": body})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_bobs_stream_receives_alices_post_through_the_proxy(db_hub):
+    reader = StreamReader(db_hub, "bob")
+    try:
+        sent = post(db_hub, "alice", "live from alice #live @bob")
+        received = reader.next_event()
+        assert received["id"] == sent["id"]
+        assert received["actor"] == "alice"
+        assert received["tags"] == ["live"]
+    finally:
+        reader.close()
+
+
+def test_streams_respect_access_and_filters(db_hub):
+    carol = StreamReader(db_hub, "carol")
+    tagged = StreamReader(db_hub, "lena", params={"tag": "only-this"})
+    try:
+        post(db_hub, "alice", "carol must not see this")
+        post(db_hub, "alice", "tagged #only-this")
+        neuro = post(db_hub, "carol", "neuro news", project="sulfonamide-sar")
+        assert carol.next_event()["id"] == neuro["id"]
+        assert tagged.next_event()["summary"] == "tagged #only-this"
+    finally:
+        carol.close()
+        tagged.close()
+
+
+def test_resuming_with_last_event_id_has_no_gaps_or_duplicates(db_hub):
+    first = post(db_hub, "alice", "before the gap")
+    missed = [post(db_hub, "bob", f"while away {i}") for i in range(5)]
+    reader = StreamReader(db_hub, "alice", headers={"Last-Event-ID": str(first["id"])})
+    try:
+        caught_up = [reader.next_event() for _ in missed]
+        assert [e["id"] for e in caught_up] == [e["id"] for e in missed]
+        live = post(db_hub, "bob", "after resuming")
+        assert reader.next_event()["id"] == live["id"]
+    finally:
+        reader.close()
+
+
+def test_idle_streams_get_keep_alive_comments(hub):
+    reader = StreamReader(hub, "alice", params={"tag": "nothing-ever-tagged-so"})
+    try:
+        comments = []
+        while len(comments) < 3:
+            kind, value = reader.messages.get(timeout=10)
+            if kind == "comment":
+                comments.append(value)
+        assert ": keep-alive" in comments
+    finally:
+        reader.close()
+
+
+def test_a_retried_event_is_stored_once(db_hub):
+    client = service_client(db_hub, "project-egfr-sar")
+    body = {
+        "key": "retried-save-0001",
+        "kind": "file.saved",
+        "actor": "alice",
+        "summary": "saved notebooks/explore.ipynb",
+        "path": "notebooks/explore.ipynb",
+    }
+    first = client.post("events", json=body)
+    again = client.post("events", json=body)
+    assert first.status_code == 201, first.text
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    feed = service_client(db_hub, "alice").get(
+        "feed", params={"path": "notebooks/explore.ipynb", "kind": "file.saved"}
+    )
+    ids = [e["id"] for e in feed.json()["items"]]
+    assert ids.count(first.json()["id"]) == 1
+    assert feed.json()["items"][0]["actor"] == "alice"
+
+
+def test_posts_survive_a_crash_of_the_service(db_hub):
+    sent = post(db_hub, "alice", "written before the crash")
+    service_pids = [
+        pid
+        for pid in processes_of(db_hub.data_dir)
+        if b"moiety.service" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(service_pids) == 1
+    os.kill(service_pids[0], signal.SIGKILL)
+
+    def answers_again():
+        try:
+            r = service_client(db_hub, "alice").get("feed", params={"limit": 200}, timeout=5)
+        except requests.RequestException:
+            return False
+        return r.status_code == 200 and sent["id"] in [e["id"] for e in r.json()["items"]]
+
+    _wait_for(answers_again, 60, "the hub restarting the service with the post intact")
+
+
+BAD_POSTS = [
+    (b"{not json", 400, "bad-json"),
+    (json.dumps({"project": "egfr-sar", "body": "x", "extra": 1}).encode(), 400, "invalid"),
+    (json.dumps({"project": "egfr-sar", "body": 42}).encode(), 400, "invalid"),
+    (json.dumps({"project": "egfr-sar"}).encode(), 400, "invalid"),
+    (json.dumps({"project": "egfr-sar", "body": "   "}).encode(), 400, None),
+    (json.dumps({"project": "egfr-sar", "body": "hi @carol"}).encode(), 400, None),
+    (json.dumps({"project": "egfr-sar", "body": "x" * 70_000}).encode(), 413, "too-large"),
+    (json.dumps([1, 2]).encode(), 400, "invalid"),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "code"), BAD_POSTS)
+def test_bad_posts_get_clear_errors(hub, body, status, code):
+    r = service_client(hub, "alice").post(
+        "posts", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == status, r.text
+    error = r.json()
+    assert error["message"]
+    if code:
+        assert error["error"] == code
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": "0"},
+        {"limit": "201"},
+        {"limit": "ten"},
+        {"before": "forged-cursor"},
+        {"before": "eyJ2IjoxLCJpZCI6MX0"},
+        {"kind": "no.such.kind"},
+        {"tag": "#"},
+        {"actor": "a", "project": "egfr-sar", "limit": ["1", "2"]},
+        {"colour": "blue"},
+    ],
+)
+def test_bad_feed_queries_get_clear_errors(hub, params):
+    r = service_client(hub, "alice").get("feed", params=params)
+    assert r.status_code == 400, r.text
+    assert r.json()["message"]
+
+
+def test_a_huge_body_gets_413_not_a_dropped_connection(hub):
+    r = service_client(hub, "alice").post(
+        "posts", data=b"x" * 2_000_000, headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert r.json()["error"] == "too-large"
+
+
+def test_paging_the_feed_through_the_api(hub):
+    client = service_client(hub, "alice")
+    mine = [post(hub, "alice", f"page me #paging{i}")["id"] for i in range(7)]
+    seen, cursor = [], None
+    while True:
+        params = {"actor": "alice", "limit": 3, **({"before": cursor} if cursor else {})}
+        page = client.get("feed", params=params).json()
+        seen += [e["id"] for e in page["items"]]
+        post(hub, "alice", "inserted while paging")
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == sorted(seen, reverse=True)
+    assert len(seen) == len(set(seen))
+    assert set(mine) <= set(seen)
