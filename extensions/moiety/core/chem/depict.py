@@ -71,9 +71,9 @@ def render_svg(
 class Depicter:
     """Depictions cached by (canonical SMILES, width, height, legend), least recently used out.
 
-    ``render`` draws a canonical SMILES (e.g. ``DepictionPool.render``); without it the
-    molecule is drawn in this process. Drawing from the canonical SMILES makes every way of
-    writing a molecule give the same picture. Safe to share between threads.
+    ``render`` draws a canonical SMILES (e.g. ``DepictionPool.render``); without it the parsed
+    molecule is drawn in this process. Every way of writing a molecule shares one cache entry,
+    so they all get the picture of the first one drawn. Safe to share between threads.
     """
 
     def __init__(self, *, cache_size: int = DEFAULT_CACHE_SIZE, render: Render | None = None):
@@ -105,7 +105,7 @@ class Depicter:
                 return svg
             self.misses += 1
         if self._render is None:
-            svg = draw_svg(Chem.MolFromSmiles(canonical), width, height, key[3])
+            svg = draw_svg(mol, width, height, key[3])
         else:
             svg = self._render(canonical, width, height, key[3])
         with self._lock:
