@@ -9,7 +9,7 @@ import pytest
 
 from moiety.core.cursors import DEFAULT_SECRET, InvalidCursor, decode_cursor, encode_cursor
 from moiety.core.events import record_event
-from moiety.core.feed import FeedFilter, read_feed
+from moiety.core.feed import FeedFilter, events_after, read_feed
 from moiety.core.projects import create_project
 
 VISIBLE = {"alpha", "beta"}
@@ -56,6 +56,28 @@ def test_pages_cover_the_feed_once(database, db_session, projects):
     assert len(everything) == 12 + 11 + 2  # and alpha's and beta's project.created
     for limit in (1, 3, 7, 25, 26):
         assert page_through(database, limit) == everything
+
+
+def test_tag_filtered_pages_and_catch_up(database, db_session, projects):
+    tagged = []
+    for i in range(30):
+        event = record_event(
+            db_session,
+            kind="post.created",
+            project=("alpha", "beta", "hidden")[i % 3],
+            actor="ana",
+            summary=f"post {i}",
+            tags=["potency"] if i % 2 else ["egfr", "potency"] if i % 5 == 0 else [],
+        )
+        if event.project != "hidden" and event.tags:
+            tagged.append(event.id)
+    db_session.commit()
+    filters = FeedFilter(tag="potency")
+    assert page_through(database, 4, filters) == sorted(tagged, reverse=True)
+    with database.session() as session:
+        after = events_after(session, VISIBLE, tagged[2], filters, limit=3)
+    assert [item["id"] for item in after] == tagged[3:6]
+    assert all("potency" in item["tags"] for item in after)
 
 
 def test_last_full_page_has_no_next(db_session, projects):

@@ -79,6 +79,20 @@ def test_write_session_holds_the_write_lock_from_its_start(tmp_path):
             assert session.get(Project, "locked") is not None
 
 
+def test_analyze_gives_sqlite_planner_statistics(tmp_path):
+    path = tmp_path / "moiety.sqlite"
+    upgrade(path)
+    with Database(path) as db:
+        with db.session.begin() as session:
+            for slug in ("alpha", "beta"):
+                create_project(session, slug=slug, title=slug, teams=["k"], created_by="ana")
+        db.analyze()
+        with db.engine.connect() as connection:
+            stats = connection.exec_driver_sql("SELECT tbl, stat FROM sqlite_stat1").all()
+    assert ("projects", "2 1") in stats
+    assert any(table == "events" for table, _ in stats)
+
+
 def test_sqlite_rollback_undoes_ddl_and_savepoints(tmp_path):
     """SQLAlchemy emits BEGIN itself, so SQLite transactions cover DDL and savepoints."""
     with Database(tmp_path / "moiety.sqlite") as db:

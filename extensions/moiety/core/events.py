@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,8 +115,21 @@ def get_event(session: Session, event_id: int, visible: Collection[str]) -> Even
     return event
 
 
-def serialize_event(event: Event, reactions: list[dict] | None = None) -> dict[str, Any]:
-    """The API shape of an event; ``reactions`` as :func:`moiety.core.reactions.summaries`."""
+def serialize_event(
+    event: Event | Row,
+    reactions: list[dict] | None = None,
+    *,
+    tags: list[str] | None = None,
+    mentions: list[str] | None = None,
+) -> dict[str, Any]:
+    """The API shape of an event; ``reactions`` as :func:`moiety.core.reactions.summaries`.
+
+    ``event`` may also be a row of the events table, given its ``tags`` and ``mentions``.
+    """
+    if tags is None:
+        tags = [t.tag for t in event.tags]
+    if mentions is None:
+        mentions = [m.name for m in event.mentions]
     item = {
         "id": event.id,
         "kind": event.kind,
@@ -125,8 +138,8 @@ def serialize_event(event: Event, reactions: list[dict] | None = None) -> dict[s
         "created_at": isoformat(event.created_at),
         "summary": event.summary,
         "data": event.data,
-        "tags": [t.tag for t in event.tags],
-        "mentions": [m.name for m in event.mentions],
+        "tags": tags,
+        "mentions": mentions,
         "reactions": reactions or [],
     }
     if event.path is not None:

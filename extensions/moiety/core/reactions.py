@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import case, delete, func, literal, select
+from sqlalchemy import bindparam, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -108,7 +108,7 @@ def summaries(
     reacted = func.max(case((Reaction.user == viewer, 1), else_=0))
     rows = session.execute(
         select(Reaction.event_id, Reaction.emoji, func.count(), reacted)
-        .where(Reaction.event_id.in_(ids))
+        .where(Reaction.event_id.in_(bindparam("ids", ids, expanding=True)))
         .group_by(Reaction.event_id, Reaction.emoji)
     )
     for event_id, emoji, count, mine in rows:

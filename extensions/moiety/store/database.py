@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+ANALYSIS_LIMIT = 1000
 # Execution option: begin SQLite transactions with BEGIN IMMEDIATE (ignored elsewhere).
 IMMEDIATE = "moiety_sqlite_immediate"
 
@@ -81,6 +82,15 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def analyze(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 class Database:
     """The service DB: an engine, a session factory, and one for writing transactions.
 
@@ -103,6 +113,15 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def analyze(self) -> None:
+        """Refresh SQLite's query planner statistics (PostgreSQL's autovacuum does its own).
+
+        Sampled (``analysis_limit``), so it takes milliseconds even with millions of events;
+        the service runs it at start and may run it now and then. Without statistics SQLite
+        can pick the wrong index when several filters combine.
+        """
+        analyze(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, NullPool
 from sqlalchemy.engine import URL
 
-from .database import IMMEDIATE, make_engine
+from .database import IMMEDIATE, analyze, make_engine
 
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 # Any constant will do: it makes concurrent upgrades of one PostgreSQL database take turns.
@@ -60,6 +60,7 @@ def upgrade(url: str | Path | URL, revision: str = "head") -> None:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
             command.upgrade(alembic_config(connection), revision)
+        analyze(engine)
     finally:
         engine.dispose()
 
