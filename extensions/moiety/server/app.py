@@ -49,5 +49,4 @@ class MoietyServer(ExtensionApp):
 
     def initialize_handlers(self):
         self.handlers.extend(default_handlers)
-        self.settings["moiety_server"] = self
         self.log.info("Moiety server extension %s (project: %s)", __version__, self.project or "-")

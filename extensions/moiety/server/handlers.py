@@ -14,7 +14,7 @@ from .. import __version__
 class MoietyHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def moiety(self):
-        return self.settings["moiety_server"]
+        return self.extensionapp
 
     @property
     def user_name(self) -> str:
