@@ -13,10 +13,15 @@ import urllib.error
 import urllib.request
 
 from . import __version__
+from .client import MoietyAPIError, ServiceClient
 from .deployment import load_deployment
 from .deployment.settings import REPO_ROOT, DeploymentError
 
 HUB_CONFIG = REPO_ROOT / "hub_config" / "jupyterhub_config.py"
+
+
+class CommandError(Exception):
+    """A command cannot run as asked; the message says what to do."""
 
 
 def _banner(deployment) -> str:
@@ -85,6 +90,45 @@ def cmd_demo(args) -> int:
     return run_hub(deployment)
 
 
+def _client(args) -> ServiceClient:
+    token = args.token or os.environ.get("MOIETY_TOKEN") or os.environ.get("JUPYTERHUB_API_TOKEN")
+    if not token:
+        raise CommandError(
+            "A hub API token is needed: create one at <hub>/hub/token and pass --token or set "
+            "MOIETY_TOKEN."
+        )
+    hub_url = args.hub_url
+    if not hub_url:
+        deployment = load_deployment()
+        hub_url = f"http://{deployment.ip}:{deployment.port}"
+    return ServiceClient(f"{hub_url.rstrip('/')}/services/moiety/api/", token)
+
+
+def cmd_project_create(args) -> int:
+    body = {"slug": args.slug, "title": args.title or args.slug, "teams": args.team}
+    if args.description:
+        body["description"] = args.description
+    if args.template:
+        body["template"] = args.template
+    project = _client(args).post("projects", body)
+    print(f"Created {project['slug']} for {', '.join(project['teams'])}: {project['server_url']}")
+    return 0
+
+
+def cmd_project_list(args) -> int:
+    items = _client(args).get("projects")["items"]
+    if not items:
+        print("No projects you can see.")
+    for project in items:
+        print(f"{project['slug']:<24} {', '.join(project['teams']):<20} {project['title']}")
+    return 0
+
+
+def _add_connection_options(parser) -> None:
+    parser.add_argument("--hub-url", help="the hub's public URL (default: from moiety.toml)")
+    parser.add_argument("--token", help="hub API token (default: $MOIETY_TOKEN)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moiety", description=__doc__)
     parser.add_argument("--version", action="version", version=f"moiety {__version__}")
@@ -93,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, help="public port (default 8000, or MOIETY_PORT)")
     demo.add_argument("--data-dir", help="data directory (default var/demo, or MOIETY_DATA_DIR)")
     demo.set_defaults(func=cmd_demo)
+
+    project = sub.add_parser("project", help="list and create projects (leads and admins)")
+    project_sub = project.add_subparsers(dest="project_command", required=True)
+    create = project_sub.add_parser("create", help="create a project for one or more teams")
+    create.add_argument("slug", help="lowercase letters, digits and dashes, e.g. egfr-sar")
+    create.add_argument("--title", help="a title (default: the slug)")
+    create.add_argument("--team", action="append", required=True, help="a team (repeatable)")
+    create.add_argument("--description", help="what the project is about")
+    create.add_argument("--template", help="project template (default: default)")
+    _add_connection_options(create)
+    create.set_defaults(func=cmd_project_create)
+    listing = project_sub.add_parser("list", help="the projects you can see")
+    _add_connection_options(listing)
+    listing.set_defaults(func=cmd_project_list)
     return parser
 
 
@@ -100,9 +158,12 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DeploymentError as e:
+    except (DeploymentError, CommandError) as e:
         print(f"moiety: {e}", file=sys.stderr)
         return 2
+    except MoietyAPIError as e:
+        print(f"moiety: {e.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

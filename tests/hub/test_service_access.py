@@ -127,3 +127,27 @@ def test_a_project_server_reports_only_for_its_own_project(db_hub):
     stranger = client.post("events", json={**body, "key": "own-project-2", "actor": "alice"})
     assert stranger.status_code == 400
     assert stranger.json()["error"] == "unknown-actor"
+
+
+def test_a_membership_change_in_the_hub_shows_within_30_seconds(hub):
+    """Carol joins kinase in the hub: without a restart she soon sees egfr-sar; then leaves."""
+    from moiety_testing.hub import _wait_for
+
+    admin = hub.session("admin")
+    carol = service_client(hub, "carol")
+    r = hub.hub_api(admin, "POST", "groups/kinase/users", json={"users": ["carol"]})
+    assert r.status_code == 200, r.text
+    try:
+        _wait_for(
+            lambda: carol.get("projects/egfr-sar").status_code == 200,
+            30,
+            "carol seeing egfr-sar after joining kinase",
+        )
+    finally:
+        r = hub.hub_api(admin, "DELETE", "groups/kinase/users", json={"users": ["carol"]})
+        assert r.status_code == 200, r.text
+    _wait_for(
+        lambda: carol.get("projects/egfr-sar").status_code == 404,
+        30,
+        "carol losing egfr-sar after leaving kinase",
+    )
