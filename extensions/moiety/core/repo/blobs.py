@@ -39,12 +39,24 @@ def read_blob(root: Path, blob: str) -> bytes:
     return git.run(root, ["cat-file", "blob", blob]).stdout
 
 
+def read_at(root: Path, commit: str, path: str, rev_label: str | None = None) -> bytes:
+    """The bytes of ``path`` (already safe) at ``commit`` (a full id), by one git child."""
+    if not path.isprintable():
+        return read_blob(root, blob_at(root, commit, path, rev_label).blob)
+    answer = git.run(root, ["cat-file", "--batch"], input=f"{commit}:{path}\n".encode()).stdout
+    header, _, content = answer.partition(b"\n")
+    fields = header.rsplit(b" ", 2)
+    if len(fields) == 3 and fields[1] == b"blob" and fields[2].isdigit():
+        return content[: int(fields[2])]
+    blob_at(root, commit, path, rev_label)
+    raise PathNotFound(f"{path!r} cannot be read at {rev_label or commit[:12]}.")
+
+
 def read_file_at(root: str | os.PathLike, path: str, rev: str = "HEAD") -> bytes:
     """The bytes of ``path`` as committed at ``rev`` (for a symlink: its target)."""
     root = git.repo_root(root)
     relative = safe_relpath(root, path)
-    commit = git.resolve_commit(root, rev)
-    return read_blob(root, blob_at(root, commit, relative, rev).blob)
+    return read_at(root, git.resolve_commit(root, rev), relative, rev)
 
 
 def list_files(root: str | os.PathLike, rev: str = "HEAD") -> list[TreeEntry]:

@@ -57,14 +57,20 @@ def commit_message(message: object, default: str) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def current_branch(root: Path) -> str:
-    done = git.run(root, ["symbolic-ref", "-q", "HEAD"], ok_codes=(0, 1))
-    if done.returncode != 0:
+def head_state(root: Path) -> tuple[str, str | None]:
+    """The branch HEAD is on, and its commit (``None`` on a branch without commits yet)."""
+    done = git.run(root, ["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"], ok_codes=(0, 128))
+    if done.returncode == 0:
+        commit, branch = done.stdout.decode().split()
+    else:
+        unborn = git.run(root, ["symbolic-ref", "-q", "HEAD"], ok_codes=(0, 1))
+        commit, branch = None, unborn.stdout.decode().strip()
+    if not branch.startswith("refs/heads/"):
         raise RepoError(
             "The project folder's HEAD is detached (not on a branch); check out its branch "
             "before saving a version."
         )
-    return done.stdout.decode().strip()
+    return branch, commit
 
 
 def write_blobs(root: Path, sources: Sequence[str]) -> list[str]:

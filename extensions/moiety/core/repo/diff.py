@@ -15,7 +15,7 @@ import nbdime
 import nbformat
 
 from . import git
-from .blobs import blob_at, read_blob
+from .blobs import read_at
 from .errors import PathNotFound
 from .git import WORKING
 from .notebooks import is_notebook, stored_notebook
@@ -71,7 +71,7 @@ def _read_side(root: Path, relative: str, rev: str) -> tuple[str, bytes]:
         data = working.data
         return WORKING, stored_notebook(data)[0] if is_notebook(relative) else data
     commit = git.resolve_commit(root, rev)
-    return commit, read_blob(root, blob_at(root, commit, relative, rev).blob)
+    return commit, read_at(root, commit, relative, rev)
 
 
 def _notebook_diff(old: bytes, new: bytes) -> tuple[dict, list]:

@@ -73,12 +73,14 @@ def history(
         relative = safe_relpath(root, path)
         follow = not _is_folder(root, head, relative)
         args += [*(["--follow"] if follow else []), "--", relative]
+    else:
+        args.append("--")
     return parse_log(git.run(root, args).stdout)
 
 
 def _is_folder(root: Path, head: str, relative: str) -> bool:
-    if (root / relative).is_dir():
-        return True
+    if os.path.lexists(root / relative):
+        return (root / relative).is_dir()
     listing = git.run(root, ["ls-tree", "-z", head, "--", relative]).stdout
     return b" tree " in listing.split(b"\t", 1)[0]
 

@@ -14,7 +14,7 @@ from .commits import (
     Change,
     build_commit,
     commit_message,
-    current_branch,
+    head_state,
     refresh_index,
     write_blobs,
 )
@@ -28,11 +28,12 @@ from .worktree import (
     MODE_SYMLINK,
     TreeEntry,
     file_mode,
-    listed_paths,
+    index_entries,
     parent_checker,
     read_working,
     select,
     tree_entries,
+    untracked_paths,
     working_stat,
 )
 
@@ -100,10 +101,10 @@ def commit_working_copy(
 ) -> SnapshotResult:
     """The snapshot itself; the caller holds the writer lock."""
     for _ in range(ATTEMPTS):
-        branch = current_branch(root)
-        parent = git.head_commit(root)
+        branch, parent = head_state(root)
         tree = tree_entries(root, parent)
-        candidates = listed_paths(root) | tree.keys()
+        index = index_entries(root)
+        candidates = untracked_paths(root) | index.keys() | tree.keys()
         if requested is not None:
             candidates = select(candidates, tree, root, requested)
         cache = StatCache(root)
@@ -111,6 +112,7 @@ def commit_working_copy(
             scan = _scan(root, scratch, tree, sorted(candidates), cache)
             if not scan.changes:
                 _remember(cache, scan, tree, {})
+                _sync_index(root, index, tree, [], candidates)
                 return SnapshotResult(commit=parent, changed=False, parent=parent)
             try:
                 commit = build_commit(
@@ -118,12 +120,38 @@ def commit_working_copy(
                 )
             except BranchMoved:
                 continue
-        refresh_index(root, scan.changes)
+        _sync_index(root, index, tree, scan.changes, candidates)
         _remember(cache, scan, tree, {change.path: change for change in scan.changes})
         return _result(commit, parent, tree, scan.changes, scan.unstripped)
     raise ConcurrentUpdate(
         "The project's branch kept moving while saving (someone is committing by hand); try again."
     )
+
+
+def _sync_index(
+    root: Path,
+    index: dict[str, tuple[str, str]],
+    tree: dict[str, TreeEntry],
+    changes: list[Change],
+    scope: set[str],
+) -> None:
+    """Make the real index agree with the new commit on ``scope`` (the paths looked at).
+
+    This also repairs an index left behind by a writer killed after moving the branch.
+    """
+    committed = {path: (entry.mode, entry.blob) for path, entry in tree.items()}
+    for change in changes:
+        if change.deleted:
+            committed.pop(change.path, None)
+        else:
+            committed[change.path] = (change.mode, change.blob)
+    updates = [
+        Change(path, *committed[path]) if path in committed else Change(path, MODE_DELETED, "")
+        for path in sorted(scope)
+        if committed.get(path) != index.get(path)
+    ]
+    if updates:
+        refresh_index(root, updates)
 
 
 @dataclass

@@ -41,9 +41,23 @@ def tree_entries(root: Path, commit: str | None) -> dict[str, TreeEntry]:
     return entries
 
 
-def listed_paths(root: Path) -> set[str]:
-    """Tracked files and untracked files that ``.gitignore`` does not exclude."""
-    output = git.run(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+def index_entries(root: Path) -> dict[str, tuple[str, str]]:
+    """The real index: ``(mode, blob)`` by path; a conflicted path has mode ``"conflict"``."""
+    output = git.run(root, ["ls-files", "-z", "--stage"]).stdout
+    entries: dict[str, tuple[str, str]] = {}
+    for record in output.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, blob, stage = meta.decode().split(" ")
+        path = os.fsdecode(raw_path)
+        entries[path] = (mode, blob) if stage == "0" and path not in entries else ("conflict", "")
+    return entries
+
+
+def untracked_paths(root: Path) -> set[str]:
+    """Files git does not track and that ``.gitignore`` does not exclude."""
+    output = git.run(root, ["ls-files", "-z", "--others", "--exclude-standard"])
     return {path for path in git.split_z(output.stdout) if not path.endswith("/")}
 
 
