@@ -70,6 +70,9 @@ c.JupyterHub.load_roles = moiety_hub.load_roles(deployment)
 c.JupyterHub.services = [
     moiety_hub.service_spec(deployment, moiety_hub.service_environment(deployment))
 ]
+c.JupyterHub.tornado_settings = {
+    "oauth_no_confirm_list": moiety_hub.TrustedOAuthClients({"service-moiety"}),
+}
 
 # --- single-user servers: personal ones and one per project ----------------------------------
 if deployment.spawner == "simple":

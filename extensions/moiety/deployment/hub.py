@@ -6,6 +6,7 @@ Kubernetes, and so tests can check them without starting a hub.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,7 @@ CUSTOM_SCOPES = {
 
 SERVICE_SCOPES = [
     "read:users:name",
+    f"access:servers!group={accounts.ALL_PROJECTS_GROUP}",
     "read:users:activity",
     "read:groups",
     "groups",
@@ -134,9 +136,37 @@ def service_environment(deployment: Deployment) -> dict[str, str]:
     }
 
 
+class TrustedOAuthClients:
+    """The hub's ``oauth_no_confirm_list``: clients whose "Authorize access" page is skipped.
+
+    The Moiety service, and every project server (``jupyterhub-user-project-<slug>``, also those
+    created after the hub started). Project servers run Moiety's own code for the project's
+    teams, and the hub already lets in only those teams, so asking people to consent to their
+    own project on first visit adds a confusing page and no protection.
+    """
+
+    prefix = f"jupyterhub-user-{accounts.PROJECT_ACCOUNT_PREFIX}"
+
+    def __init__(self, services: set[str]):
+        self.services = set(services)
+
+    def __contains__(self, client_id: object) -> bool:
+        return isinstance(client_id, str) and (
+            client_id in self.services or client_id.startswith(self.prefix)
+        )
+
+    def __iter__(self):
+        return iter(self.services)
+
+
 def server_environment(deployment: Deployment) -> dict[str, str]:
-    """What every single-user server (and its kernels) needs to reach the service."""
-    return {
+    """What every single-user server (and its kernels) needs to reach the service.
+
+    ``MOIETY_SERVER_*`` variables of the hub's environment pass through, so a deployment (or a
+    test) can tune the server extension without editing this file.
+    """
+    passed = {k: v for k, v in os.environ.items() if k.startswith("MOIETY_SERVER_")}
+    return passed | {
         "MOIETY_SERVICE_API_URL": (
             f"http://127.0.0.1:{deployment.service_port}/services/{SERVICE_NAME}/api/"
         ),
