@@ -2,8 +2,11 @@
 
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -17,6 +20,9 @@ from moiety.core.repo import (
 )
 
 AUTHOR = ("Ada Lovelace", "ada@users.moiety.invalid")
+TEMPLATE_README = (
+    Path(__file__).parents[2] / "shared_projects" / "templates" / "default" / "README.md"
+)
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
     "AAAABJRU5ErkJggg=="
@@ -88,6 +94,7 @@ def test_notebook_is_committed_without_outputs_and_the_working_copy_keeps_them(r
 
 
 def test_committed_blobs_equal_what_the_nbstripout_filter_with_keep_id_commits(repo, tmp_path):
+    """The filter is set up with the template README's own ``git config`` lines."""
     old_format = nbformat.v4.new_notebook(nbformat_minor=4)
     old_format.cells.append(nbformat.v4.new_code_cell("x = 1"))
     del old_format.cells[0]["id"]
@@ -96,11 +103,12 @@ def test_committed_blobs_equal_what_the_nbstripout_filter_with_keep_id_commits(r
     by_filter = tmp_path / "by-filter"
     by_filter.mkdir()
     git(by_filter, "init", "-q", "-b", "main")
-    clean = f'"{sys.executable}" -m nbstripout --keep-id'
-    git(by_filter, "config", "filter.nbstripout.clean", clean)
-    git(by_filter, "config", "filter.nbstripout.smudge", "cat")
-    git(by_filter, "config", "filter.nbstripout.required", "true")
-    (by_filter / ".gitattributes").write_text("*.ipynb filter=nbstripout\n")
+    for line in TEMPLATE_README.read_text().splitlines():
+        if line.startswith("git config "):
+            command = shlex.split(line.replace("python3", shlex.quote(sys.executable)))
+            git(by_filter, *command[1:])
+    shutil.copy(TEMPLATE_README.with_name(".gitattributes"), by_filter)
+    assert "--keep-id" in git(by_filter, "config", "filter.nbstripout.clean").decode()
     for root in (repo, by_filter):
         (root / "deep").mkdir()
         for name, text in files.items():
