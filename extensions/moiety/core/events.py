@@ -14,11 +14,11 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from ..store.models import Event, EventMention, EventTag, Project
+from ..store.models import Event, EventMention, EventTag
 from .errors import InvalidInput, NotFound
 from .markup import normalize_name, normalize_tag
 
@@ -78,33 +78,54 @@ def record_event(
     ``key`` makes recording idempotent per project: the same key again stores nothing and
     returns the first event, also when two transactions race (the unique constraint decides).
     """
-    event = Event(
-        kind=_checked_kind(kind),
-        project=project,
-        actor=_checked_text("actor", actor, 255),
-        summary=_checked_text("summary", summary, MAX_SUMMARY),
-        path=None if path is None else _checked_text("path", path, MAX_PATH),
-        data=_checked_data(data),
-        key=None if key is None else _checked_text("key", key, MAX_KEY),
-        created_at=created_at or datetime.now(UTC),
-        tags=[EventTag(tag=t, position=i) for i, t in enumerate(_checked("tag", tags))],
-        mentions=[
-            EventMention(name=n, position=i) for i, n in enumerate(_checked("mention", mentions))
-        ],
-    )
+    values = {
+        "kind": _checked_kind(kind),
+        "project": project,
+        "actor": _checked_text("actor", actor, 255),
+        "summary": _checked_text("summary", summary, MAX_SUMMARY),
+        "path": None if path is None else _checked_text("path", path, MAX_PATH),
+        "data": _checked_data(data),
+        "key": None if key is None else _checked_text("key", key, MAX_KEY),
+        "created_at": created_at or datetime.now(UTC),
+    }
+    tags, mentions = _checked("tag", tags), _checked("mention", mentions)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(_ORDER_LOCK)))
     try:
+        if key is None:
+            return _insert(session, values, tags, mentions)
         with session.begin_nested():
-            session.add(event)
+            return _insert(session, values, tags, mentions)
     except IntegrityError:
         existing = event_by_key(session, project, key)
         if existing is not None:
             return existing
-        if session.get(Project, project) is None:
-            raise UnknownProject(f"There is no project {project!r}.") from None
-        raise
+        # Everything else was checked above: only the project's foreign key is left.
+        raise UnknownProject(f"There is no project {project!r}.") from None
+
+
+def _insert(session: Session, values: dict, tags: list[str], mentions: list[str]) -> Event:
+    """Core INSERTs, then the ORM object built from what was written (no reload, no unit of
+    work): about twice the events per second of ``session.add`` and flush."""
+    event_id = session.execute(insert(Event.__table__).returning(Event.id), [values]).scalar_one()
+    children = {}
+    for name, model, column, items in (
+        ("tags", EventTag, "tag", tags),
+        ("mentions", EventMention, "name", mentions),
+    ):
+        rows = [{"event_id": event_id, column: v, "position": i} for i, v in enumerate(items)]
+        if rows:
+            session.execute(insert(model.__table__), rows)
+        children[name] = [_persistent(model(**row)) for row in rows]
+    event = _persistent(Event(id=event_id, **values, **children))
+    session.add(event)
     return event
+
+
+def _persistent(instance):
+    """Mark an object built from a row just inserted as loaded from the database."""
+    make_transient_to_detached(instance)
+    return instance
 
 
 def get_event(session: Session, event_id: int, visible: Collection[str]) -> Event:

@@ -1,0 +1,148 @@
+"""Events recorded per second by one writer, each in its own transaction, as the service does.
+
+Side by side, on SQLite (WAL) and PostgreSQL: Moiety's ``record_event`` (validation, tags and
+mentions, a savepoint for the idempotency key, and on PostgreSQL the lock that keeps commits in
+id order), the same with an idempotency key, a repeated key (answered from the existing row),
+and what one would write instead: a bare ORM ``session.add(Event(...))`` and commit.
+
+    .venv/bin/python benchmarks/bench_write_rate.py [--quick] [--events N] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from moiety.core.events import record_event
+from moiety.core.projects import create_project
+from moiety.store import Database, Event, upgrade
+
+PROJECT = "bench"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def fields(i: int) -> dict:
+    return {
+        "kind": "file.saved",
+        "project": PROJECT,
+        "actor": f"user{i % 20:02d}",
+        "summary": f"saved notebooks/n{i % 50}.ipynb",
+        "path": f"notebooks/n{i % 50}.ipynb",
+        "data": {"count": i % 7 + 1},
+    }
+
+
+def moiety(db: Database, n: int, offset: int, **extra) -> None:
+    for i in range(offset, offset + n):
+        with db.session.begin() as session:
+            record_event(session, tags=["potency"], mentions=["ana"], **fields(i), **extra)
+
+
+def moiety_keyed(db: Database, n: int, offset: int) -> None:
+    for i in range(offset, offset + n):
+        with db.session.begin() as session:
+            record_event(session, tags=["potency"], key=f"save:{i}", **fields(i))
+
+
+def moiety_repeated_key(db: Database, n: int, offset: int) -> None:
+    for i in range(offset, offset + n):
+        with db.session.begin() as session:
+            record_event(session, tags=["potency"], key="save:0", **fields(i))
+
+
+def bare_orm(db: Database, n: int, offset: int) -> None:
+    for i in range(offset, offset + n):
+        with db.session.begin() as session:
+            session.add(Event(**fields(i)))
+
+
+CASES = [
+    ("record_event (2 tags/mentions)", moiety),
+    ("record_event with a new key", moiety_keyed),
+    ("record_event, key seen before", moiety_repeated_key),
+    ("bare ORM add + commit (baseline)", bare_orm),
+]
+
+
+def rates(db: Database, n: int) -> dict[str, float]:
+    with db.session.begin() as session:
+        create_project(session, slug=PROJECT, title="Bench", teams=["bench"], created_by="a")
+    moiety_keyed(db, 1, 0)
+    results = {}
+    offset = 1
+    for label, case in CASES:
+        case(db, 20, offset)  # warm up
+        offset += 20
+        start = time.perf_counter()
+        case(db, n, offset)
+        results[label] = n / (time.perf_counter() - start)
+        offset += n
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="500 events per case")
+    parser.add_argument("--events", type=int, help="events per case (default 3,000)")
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/", help="server URL"
+    )
+    args = parser.parse_args()
+    n = args.events or (500 if args.quick else 3000)
+
+    results = {}
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "bench.sqlite"
+        upgrade(path)
+        with Database(path) as db:
+            results[f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"] = rates(db, n)
+
+    server = make_url(args.postgres)
+    admin = server.set(drivername="postgresql", database="postgres")
+    name = f"moiety_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        upgrade(url)
+        with Database(url) as db:
+            with db.engine.connect() as connection:
+                version = connection.exec_driver_sql("SHOW server_version").scalar().split()[0]
+                sync = connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+            results[f"PostgreSQL {version} (synchronous_commit={sync})"] = rates(db, n)
+    finally:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    print(f"\n### Events recorded per second, one writer, one transaction per event ({n:,} each)\n")
+    print(f"Machine: {machine()}.\n")
+    print("| database | case | events/s | vs bare ORM |")
+    print("|---|---|---:|---:|")
+    for backend, by_case in results.items():
+        baseline = by_case[CASES[-1][0]]
+        for label, rate in by_case.items():
+            print(f"| {backend} | {label} | {rate:,.0f} | {rate / baseline:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
