@@ -7,5 +7,3 @@ __all__ = ["__version__"]
 
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "moiety"}]
-
-
