@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import git
 from .errors import GitFailed, InvalidMessage, RepoError
-from .worktree import MODE_DELETED
+from .worktree import MODE_DELETED, TreeEntry
 
 MAX_MESSAGE_CHARS = 20_000
 _ZERO = "0" * 40
@@ -149,3 +149,29 @@ def refresh_index(root: Path, changes: Sequence[Change]) -> bool:
         ok_codes=range(256),
     )
     return done.returncode == 0
+
+
+def sync_index(
+    root: Path,
+    index: dict[str, tuple[str, str]],
+    tree: dict[str, TreeEntry],
+    changes: list[Change],
+    scope: set[str],
+) -> None:
+    """Make the real index agree with the new commit on ``scope`` (the paths looked at).
+
+    This also repairs an index left behind by a writer killed after moving the branch.
+    """
+    committed = {path: (entry.mode, entry.blob) for path, entry in tree.items()}
+    for change in changes:
+        if change.deleted:
+            committed.pop(change.path, None)
+        else:
+            committed[change.path] = (change.mode, change.blob)
+    updates = [
+        Change(path, *committed[path]) if path in committed else Change(path, MODE_DELETED, "")
+        for path in sorted(scope)
+        if committed.get(path) != index.get(path)
+    ]
+    if updates:
+        refresh_index(root, updates)
