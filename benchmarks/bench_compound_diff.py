@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdkit import Chem, RDConfig, rdBase
 
-from moiety.core.chem import Identifier, diff_compounds, read_compounds
+from moiety.core.chem import Identifier, Standardizer, diff_compounds, read_compounds
 
 
 def machine() -> str:
@@ -35,7 +35,8 @@ def machine() -> str:
 
 
 def structures(count: int) -> list[str]:
-    """Distinct NCI structures, then their methyl and ethyl homologues until ``count``."""
+    """Distinct compounds (by standardized identity): NCI structures, then their homologues."""
+    standardizer = Standardizer()
     lines = (Path(RDConfig.RDDataDir) / "NCI/first_5K.smi").read_text().splitlines()
     found, seen = [], set()
     with rdBase.BlockLogs():
@@ -44,7 +45,7 @@ def structures(count: int) -> list[str]:
                 mol = Chem.MolFromSmiles(prefix + line.split()[0])
                 if mol is None or len(Chem.GetMolFrags(mol)) > 1 or Chem.GetFormalCharge(mol):
                     continue
-                key = Chem.MolToInchiKey(mol)
+                key = standardizer.key(mol)
                 if key and key not in seen:
                     seen.add(key)
                     found.append(Chem.MolToSmiles(mol))
