@@ -1,5 +1,6 @@
 """History, diffs, restores and reading files at a version, on real git repositories."""
 
+import importlib
 import json
 import subprocess
 from datetime import datetime
@@ -157,6 +158,15 @@ def test_binary_and_malformed_notebooks(repo):
     assert broken["kind"] == "text"
     assert "could not be read" in broken["notebook_error"]
     assert "+{still not json" in broken["diff"]
+
+
+def test_files_too_large_to_diff_get_their_sizes(repo, monkeypatch):
+    diff_module = importlib.import_module("moiety.core.repo.diff")
+    monkeypatch.setattr(diff_module, "MAX_DIFF_BYTES", 30)
+    answer = diff(repo, "data/compounds.csv", "HEAD~2", "HEAD~1")
+    assert answer["kind"] == "too-large"
+    assert (answer["from_size"], answer["to_size"]) == (24, 39)
+    assert not answer["identical"]
 
 
 def test_unknown_revisions_and_absent_paths_raise_clear_errors(repo):

@@ -23,6 +23,7 @@ from .paths import safe_relpath
 from .worktree import read_working
 
 _SNIFF_BYTES = 8000
+MAX_DIFF_BYTES = 20_000_000
 _warnings_guard = threading.Lock()
 
 
@@ -35,7 +36,8 @@ def diff(root: str | os.PathLike, path: str, from_rev: str, to_rev: str = WORKIN
     - ``"notebook"``: ``base`` (the notebook at ``from``) and ``diff`` (nbdime's notebook diff),
       what nbdime's web viewer takes;
     - ``"text"``: ``diff``, a unified diff;
-    - ``"binary"``: ``from_size`` and ``to_size`` in bytes.
+    - ``"binary"``: ``from_size`` and ``to_size`` in bytes;
+    - ``"too-large"``: the same sizes, when a side is over :data:`MAX_DIFF_BYTES`.
 
     A notebook that does not parse on either side is compared as text, with ``notebook_error``.
     """
@@ -44,6 +46,8 @@ def diff(root: str | os.PathLike, path: str, from_rev: str, to_rev: str = WORKIN
     old_label, old = _read_side(root, relative, from_rev)
     new_label, new = _read_side(root, relative, to_rev)
     answer = {"path": relative, "from": old_label, "to": new_label, "identical": old == new}
+    if max(len(old), len(new)) > MAX_DIFF_BYTES:
+        return {**answer, "kind": "too-large", "from_size": len(old), "to_size": len(new)}
     if is_notebook(relative):
         try:
             base, changes = _notebook_diff(old, new)
