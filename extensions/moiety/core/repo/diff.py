@@ -7,8 +7,6 @@ in its stored form (without outputs), so the diff shows what a snapshot would co
 import difflib
 import json
 import os
-import threading
-import warnings
 from pathlib import Path
 
 import nbdime
@@ -18,13 +16,12 @@ from . import git
 from .blobs import read_at
 from .errors import PathNotFound
 from .git import WORKING
-from .notebooks import is_notebook, stored_notebook
+from .notebooks import is_notebook, quiet_nbformat, stored_notebook
 from .paths import safe_relpath
 from .worktree import read_working
 
 _SNIFF_BYTES = 8000
 MAX_DIFF_BYTES = 20_000_000
-_warnings_guard = threading.Lock()
 
 
 def diff(root: str | os.PathLike, path: str, from_rev: str, to_rev: str = WORKING) -> dict:
@@ -79,8 +76,7 @@ def _read_side(root: Path, relative: str, rev: str) -> tuple[str, bytes]:
 
 
 def _notebook_diff(old: bytes, new: bytes) -> tuple[dict, list]:
-    with _warnings_guard, warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
+    with quiet_nbformat():
         try:
             base = nbformat.reads(old.decode("utf-8"), as_version=4)
             remote = nbformat.reads(new.decode("utf-8"), as_version=4)

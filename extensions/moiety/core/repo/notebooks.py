@@ -13,6 +13,8 @@ metadata or a cell's tags ask to keep them, exactly as the filter does.
 import hashlib
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import nbformat
 from nbstripout import strip_output
@@ -35,6 +37,14 @@ DEFAULT_EXTRA_KEYS = (
 _warnings_guard = threading.Lock()
 
 
+@contextmanager
+def quiet_nbformat() -> Iterator[None]:
+    """Ignore nbformat's UserWarnings (as nbstripout does), one thread at a time."""
+    with _warnings_guard, warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        yield
+
+
 def is_notebook(path: str) -> bool:
     return path.endswith(NOTEBOOK_SUFFIX)
 
@@ -49,8 +59,7 @@ def stored_notebook(data: bytes) -> tuple[bytes, str | None]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return data, "it is not UTF-8 text"
-    with _warnings_guard, warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
+    with quiet_nbformat():
         try:
             notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
         except nbformat.reader.NotJSONError:
