@@ -59,7 +59,7 @@ def base_env(root: Path) -> dict[str, str]:
     return env
 
 
-def identity_env(name: str, email: str, when: int | None = None) -> dict[str, str]:
+def identity_env(name: str, email: str) -> dict[str, str]:
     """``GIT_AUTHOR_*`` and ``GIT_COMMITTER_*`` for one commit by ``name <email>``."""
     for label, value in (("name", name), ("e-mail", email)):
         if not isinstance(value, str) or not value.strip():
@@ -71,15 +71,12 @@ def identity_env(name: str, email: str, when: int | None = None) -> dict[str, st
             )
     if "@" not in email:
         raise InvalidIdentity(f"The author e-mail {email!r} has no '@'.")
-    env = {
+    return {
         "GIT_AUTHOR_NAME": name.strip(),
         "GIT_AUTHOR_EMAIL": email.strip(),
         "GIT_COMMITTER_NAME": name.strip(),
         "GIT_COMMITTER_EMAIL": email.strip(),
     }
-    if when is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
-    return env
 
 
 def repo_root(root: str | os.PathLike) -> Path:
