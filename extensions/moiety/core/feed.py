@@ -16,34 +16,23 @@ required and always applied:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..store.models import Event, EventMention, EventTag
+from ..store.models import Event
 from .cursors import DEFAULT_SECRET, decode_cursor, encode_cursor
 from .errors import InvalidInput
-from .events import EVENT_KINDS, serialize_event
+from .events import EVENT_KINDS
+from .feed_queries import page_query, parameters, serialize_rows
 from .markup import normalize_tag
-from .reactions import summaries
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 _SINGLE = ("actor", "tag", "path", "before", "limit")
-_COLUMNS = (
-    Event.id,
-    Event.kind,
-    Event.project,
-    Event.actor,
-    Event.created_at,
-    Event.path,
-    Event.summary,
-    Event.data,
-)
 
 
 class InvalidFeedQuery(InvalidInput):
@@ -119,17 +108,19 @@ def read_feed(
     previous page. ``viewer``: whose reactions count as ``reacted``. ``secret`` signs cursors.
     """
     limit = parse_limit(limit)
-    found = _filtered(visible, filters)
+    found = _query(visible, filters)
     if found is None:
         return {"items": [], "next": None}
-    query, order = found
+    shape, values = found
+    values["limit"] = limit + 1
     if before is not None:
-        query = query.where(order < decode_cursor(before, secret))
-    rows = session.execute(query.order_by(order.desc()).limit(limit + 1)).all()
+        values["cursor"] = decode_cursor(before, secret)
+    query = page_query(shape, "newest" if before is None else "before")
+    rows = session.execute(query, values).all()
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = encode_cursor(rows[-1].id, secret) if more else None
-    return {"items": _serialized(session, rows, viewer), "next": cursor}
+    return {"items": serialize_rows(session, rows, viewer), "next": cursor}
 
 
 def events_after(
@@ -143,12 +134,13 @@ def events_after(
 ) -> list[dict[str, Any]]:
     """Events with an id greater than ``after_id``, oldest first: the live stream's catch-up
     after ``Last-Event-ID``. At most ``limit``; call again from the last id for more."""
-    found = _filtered(visible, filters)
+    found = _query(visible, filters)
     if found is None:
         return []
-    query, order = found
-    query = query.where(order > after_id).order_by(order).limit(parse_limit(limit))
-    return _serialized(session, session.execute(query).all(), viewer)
+    shape, values = found
+    values.update(cursor=after_id, limit=parse_limit(limit))
+    rows = session.execute(page_query(shape, "after"), values).all()
+    return serialize_rows(session, rows, viewer)
 
 
 def parse_last_event_id(value: str | None) -> int:
@@ -165,58 +157,9 @@ def latest_event_id(session: Session) -> int:
     return session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
 
 
-def _filtered(visible: Collection[str], filters: FeedFilter) -> tuple[Select, Any] | None:
-    """The query for ``filters`` within ``visible``, and the id column to order and page by."""
+def _query(visible: Collection[str], filters: FeedFilter) -> tuple[tuple, dict] | None:
     projects = set(visible) & filters.projects if filters.projects else set(visible)
     if not projects:
         return None
-    query = select(*_COLUMNS).where(Event.project.in_(_values("projects", projects)))
-    if filters.actor is not None:
-        query = query.where(Event.actor == filters.actor)
-    if filters.kinds:
-        query = query.where(Event.kind.in_(_values("kinds", filters.kinds)))
-    if filters.path is not None:
-        if filters.path.endswith("/"):
-            # Paths compare bytewise (see store.types), so the folder is one index range.
-            end = filters.path[:-1] + chr(ord("/") + 1)
-            query = query.where(Event.path >= filters.path, Event.path < end)
-        else:
-            query = query.where(Event.path == filters.path)
-    if filters.tag is None:
-        return query, Event.id
-    # Walking the tag's index in event order and joining each event is what stops early, on
-    # both databases, once a page is found; so order by the tag row's copy of the id.
-    query = query.join(EventTag, EventTag.event_id == Event.id).where(
-        EventTag.tag == normalize_tag(filters.tag)
-    )
-    return query, EventTag.event_id
-
-
-def _serialized(session: Session, rows: Sequence[Row], viewer: str | None) -> list[dict]:
-    """Rows in the API shape, with tags, mentions and reactions in three more queries.
-
-    Plain rows rather than ORM objects and relationship loading: a third of the time per page.
-    """
-    if not rows:
-        return []
-    ids = [row.id for row in rows]
-    tags = _grouped(session, EventTag.tag, EventTag, ids)
-    mentions = _grouped(session, EventMention.name, EventMention, ids)
-    reactions = summaries(session, ids, viewer)
-    return [
-        serialize_event(row, reactions[row.id], tags=tags[row.id], mentions=mentions[row.id])
-        for row in rows
-    ]
-
-
-def _grouped(session: Session, column, model, ids: list[int]) -> defaultdict[int, list[str]]:
-    grouped: defaultdict[int, list[str]] = defaultdict(list)
-    query = select(model.event_id, column).where(model.event_id.in_(_values("ids", ids)))
-    for event_id, value in session.execute(query.order_by(model.event_id, model.position)):
-        grouped[event_id].append(value)
-    return grouped
-
-
-def _values(name: str, values: Collection) -> BindParameter:
-    """One expanding parameter for an IN list: SQLAlchemy then skips coercing each value."""
-    return bindparam(name, sorted(values), expanding=True)
+    tag = None if filters.tag is None else normalize_tag(filters.tag)
+    return parameters(projects, filters.actor, filters.kinds, tag, filters.path)

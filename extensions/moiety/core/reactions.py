@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, case, delete, func, literal, select
+from sqlalchemy import Select, bindparam, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -102,15 +102,25 @@ def summaries(
     """For each event, ``[{emoji, names, count, reacted}]`` in palette order (``reacted``: by
     ``viewer``). Events without reactions map to an empty list."""
     ids = list(event_ids)
-    result: dict[int, list[dict]] = {event_id: [] for event_id in ids}
     if not ids:
-        return result
-    reacted = func.max(case((Reaction.user == viewer, 1), else_=0))
-    rows = session.execute(
-        select(Reaction.event_id, Reaction.emoji, func.count(), reacted)
-        .where(Reaction.event_id.in_(bindparam("ids", ids, expanding=True)))
+        return {}
+    rows = session.execute(counts(bindparam("ids", ids, expanding=True), viewer))
+    return summaries_from(ids, rows)
+
+
+def counts(event_ids, viewer: str | None) -> Select:
+    """``(event_id, emoji, count, mine)`` for the events in ``event_ids`` (an IN operand)."""
+    mine = func.max(case((Reaction.user == viewer, 1), else_=0))
+    return (
+        select(Reaction.event_id, Reaction.emoji, func.count().label("count"), mine.label("mine"))
+        .where(Reaction.event_id.in_(event_ids))
         .group_by(Reaction.event_id, Reaction.emoji)
     )
+
+
+def summaries_from(event_ids: Iterable[int], rows: Iterable) -> dict[int, list[dict]]:
+    """Summaries as :func:`summaries` gives them, from rows of :func:`counts`."""
+    result: dict[int, list[dict]] = {event_id: [] for event_id in event_ids}
     for event_id, emoji, count, mine in rows:
         names = list(PALETTE.get(emoji, ()))
         result[event_id].append(
