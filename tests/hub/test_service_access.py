@@ -151,3 +151,17 @@ def test_a_membership_change_in_the_hub_shows_within_30_seconds(hub):
         30,
         "carol losing egfr-sar after leaving kinase",
     )
+
+
+def test_project_servers_report_who_is_in_them(hub):
+    server = service_client(hub, "project-egfr-sar")
+    r = server.request("PUT", "presence", json={"people": ["alice", "carol"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["active"] == ["alice"]
+    listed = service_client(hub, "bob").get("projects").json()["items"]
+    assert next(p for p in listed if p["slug"] == "egfr-sar")["active"] == ["alice"]
+    assert service_client(hub, "bob").get("projects/egfr-sar").json()["active"] == ["alice"]
+    assert (
+        service_client(hub, "alice").request("PUT", "presence", json={"people": []}).status_code
+        == 403
+    )

@@ -19,6 +19,7 @@ from traitlets import Bool, Float, Integer, Unicode, default
 from traitlets.config import Application
 
 from .. import __version__
+from ..core.presence import Presence
 from ..deployment import load_deployment
 from ..store.migrate import upgrade
 from .catalog import ProjectCatalog
@@ -115,6 +116,7 @@ class MoietyService(Application):
         self.hub = HubAPI(self.hub_api_url, token)
         self.directory = CachedDirectory(self.hub, self.membership_ttl)
         self.catalog = ProjectCatalog()
+        self.presence = Presence()
         self.broadcaster = Broadcaster()
         self.projects = ProjectSetup(self)
         secret = self.cookie_secret()

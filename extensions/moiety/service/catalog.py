@@ -36,5 +36,8 @@ class ProjectCatalog:
             if slug == caller.project or caller.can_see(project["teams"])
         )
 
-    def listed_for(self, caller: Caller) -> list[dict]:
-        return [self._projects[s] for s in sorted(self.visible_to(caller))]
+    def listed_for(self, caller: Caller, presence=None) -> list[dict]:
+        projects = [self._projects[s] for s in sorted(self.visible_to(caller))]
+        if presence is None:
+            return projects
+        return [{**p, "active": presence.active(p["slug"])} for p in projects]

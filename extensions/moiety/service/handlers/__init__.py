@@ -1,8 +1,8 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
-from . import events, feed, me, projects, session
+from . import events, feed, me, presence, projects, session
 
-modules = [session, me, projects, feed, events]
+modules = [session, me, projects, feed, events, presence]
 
 
 def default_handlers(prefix: str) -> list[tuple]:

@@ -35,18 +35,25 @@ EVENT_SCHEMA = {
 }
 
 
+def require_project_server(handler: APIHandler) -> dict:
+    """The caller's own project, if the caller is a project server's token; 403 otherwise."""
+    caller = handler.caller
+    if caller.project is None or f"{REPORT_SCOPE}!user={caller.name}" not in caller.scopes:
+        raise Forbidden(
+            f"Only a project server's own token may call this (scope {REPORT_SCOPE}).",
+            code="project-servers-only",
+        )
+    project = handler.moiety.catalog.get(caller.project)
+    if project is None:
+        raise Forbidden(f"The project {caller.project!r} is not registered.", code="no-project")
+    return project
+
+
 class EventsHandler(APIHandler):
     async def post(self):
+        project = require_project_server(self)
         caller = self.caller
-        if caller.project is None or f"{REPORT_SCOPE}!user={caller.name}" not in caller.scopes:
-            raise Forbidden(
-                f"Only a project server's own token may report events (scope {REPORT_SCOPE}).",
-                code="project-servers-only",
-            )
         body = self.json_body(EVENT_SCHEMA)
-        project = self.moiety.catalog.get(caller.project)
-        if project is None:
-            raise Forbidden(f"The project {caller.project!r} is not registered.", code="no-project")
         actor = body["actor"]
         if actor != caller.name and actor not in self.directory_now().people_of(project["teams"]):
             raise InvalidInput(

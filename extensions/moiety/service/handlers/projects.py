@@ -24,7 +24,8 @@ class ProjectsHandler(APIHandler):
     async def get(self):
         await self.moiety.directory.get()
         caller = self.directory_now().caller(self.caller.name, admin=self.caller.admin)
-        self.write_json({"items": self.moiety.catalog.listed_for(caller), "next": None})
+        items = self.moiety.catalog.listed_for(caller, self.moiety.presence)
+        self.write_json({"items": items, "next": None})
 
     async def post(self):
         body = self.json_body(CREATE_SCHEMA)
@@ -69,7 +70,8 @@ class ProjectHandler(APIHandler):
             }
             for name in sorted(directory.people_of(project["teams"]))
         ]
-        self.write_json({**project, "members": members})
+        active = self.moiety.presence.active(project["slug"])
+        self.write_json({**project, "members": members, "active": active})
 
 
 class ProjectMembersHandler(APIHandler):
