@@ -9,7 +9,6 @@ gives that order by itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,36 +18,33 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..store.models import Event, EventMention, EventTag
-from .errors import InvalidInput, NotFound
-from .markup import normalize_name, normalize_tag
-
-EVENT_KINDS = frozenset(
-    {
-        "project.created",
-        "member.joined",
-        "file.created",
-        "file.saved",
-        "file.renamed",
-        "file.deleted",
-        "snapshot.created",
-        "version.restored",
-        "post.created",
-        "thread.opened",
-        "comment.added",
-        "thread.resolved",
-        "compounds.changed",
-        "molecule.shared",
-    }
+from .errors import NotFound
+from .event_fields import (
+    EVENT_KINDS,
+    MAX_KEY,
+    MAX_PATH,
+    MAX_SUMMARY,
+    InvalidEvent,
+    checked_data,
+    checked_kind,
+    checked_text,
+    checked_words,
 )
-MAX_SUMMARY = 500
-MAX_PATH = 1024
-MAX_KEY = 255
-MAX_DATA_BYTES = 256 * 1024
-_ORDER_LOCK = 0x6D6F6576
 
+__all__ = [
+    "EVENT_KINDS",
+    "EventNotFound",
+    "InvalidEvent",
+    "UnknownProject",
+    "event_by_key",
+    "get_event",
+    "isoformat",
+    "record_event",
+    "serialize_event",
+]
 
-class InvalidEvent(InvalidInput):
-    code = "invalid-event"
+_ORDER_LOCK = select(func.pg_advisory_xact_lock(0x6D6F6576))
+_INSERT_EVENT = insert(Event.__table__).returning(Event.id)
 
 
 class UnknownProject(InvalidEvent):
@@ -79,18 +75,18 @@ def record_event(
     returns the first event, also when two transactions race (the unique constraint decides).
     """
     values = {
-        "kind": _checked_kind(kind),
+        "kind": checked_kind(kind),
         "project": project,
-        "actor": _checked_text("actor", actor, 255),
-        "summary": _checked_text("summary", summary, MAX_SUMMARY),
-        "path": None if path is None else _checked_text("path", path, MAX_PATH),
-        "data": _checked_data(data),
-        "key": None if key is None else _checked_text("key", key, MAX_KEY),
+        "actor": checked_text("actor", actor, 255),
+        "summary": checked_text("summary", summary, MAX_SUMMARY),
+        "path": None if path is None else checked_text("path", path, MAX_PATH),
+        "data": checked_data(data),
+        "key": None if key is None else checked_text("key", key, MAX_KEY),
         "created_at": created_at or datetime.now(UTC),
     }
-    tags, mentions = _checked("tag", tags), _checked("mention", mentions)
+    tags, mentions = checked_words("tag", tags), checked_words("mention", mentions)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_ORDER_LOCK)))
+        session.execute(_ORDER_LOCK)
     try:
         if key is None:
             return _insert(session, values, tags, mentions)
@@ -107,7 +103,7 @@ def record_event(
 def _insert(session: Session, values: dict, tags: list[str], mentions: list[str]) -> Event:
     """Core INSERTs, then the ORM object built from what was written (no reload, no unit of
     work): about twice the events per second of ``session.add`` and flush."""
-    event_id = session.execute(insert(Event.__table__).returning(Event.id), [values]).scalar_one()
+    event_id = session.execute(_INSERT_EVENT, [values]).scalar_one()
     children = {}
     for name, model, column, items in (
         ("tags", EventTag, "tag", tags),
@@ -181,74 +177,3 @@ def event_by_key(session: Session, project: str, key: str | None) -> Event | Non
 
 
 _by_key = event_by_key
-
-
-def _checked_kind(kind: str) -> str:
-    if kind not in EVENT_KINDS:
-        known = ", ".join(sorted(EVENT_KINDS))
-        raise InvalidEvent(f"{kind!r} is not a kind of event Moiety knows; use one of {known}.")
-    return kind
-
-
-def _checked_text(field: str, value: object, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidEvent(f"The event's {field} must be non-empty text.")
-    if not _storable(value):
-        raise InvalidEvent(f"The event's {field} has a NUL or an unpaired surrogate character.")
-    if len(value) > limit:
-        raise InvalidEvent(f"The event's {field} is longer than {limit} characters.")
-    return value
-
-
-def _checked_data(data: object) -> dict[str, Any]:
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InvalidEvent("The event's data must be a JSON object.")
-    try:
-        text = json.dumps(data, allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError) as e:
-        raise InvalidEvent(f"The event's data is not plain JSON: {e}.") from None
-    if not all(_storable(s) for s in _strings(data)):
-        raise InvalidEvent("The event's data has a NUL or an unpaired surrogate character.")
-    if len(text.encode()) > MAX_DATA_BYTES:
-        raise InvalidEvent(f"The event's data is larger than {MAX_DATA_BYTES // 1024} KiB.")
-    return data
-
-
-def _checked(what: str, values: Iterable[str], *, limit: int = 50) -> list[str]:
-    normalize = normalize_tag if what == "tag" else normalize_name
-    if isinstance(values, str):
-        raise InvalidEvent(f"The event's {what}s must be a list, not {values!r}.")
-    found: dict[str, None] = {}
-    for value in values:
-        normal = normalize(value) if isinstance(value, str) else None
-        if normal is None:
-            raise InvalidEvent(f"{value!r} is not a valid {what}.")
-        found.setdefault(normal)
-    if len(found) > limit:
-        raise InvalidEvent(f"An event can have at most {limit} {what}s.")
-    return list(found)
-
-
-def _strings(value: object) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key)
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
-def _storable(text: str) -> bool:
-    """Whether PostgreSQL can store ``text`` (it refuses NUL and invalid UTF-8)."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
