@@ -59,6 +59,17 @@ def test_record_and_serialize(db_session, project):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", item["created_at"])
 
 
+def test_the_returned_event_is_complete_and_stored_once(db_session, project):
+    event = saved(db_session, project, tags=["b", "a"], mentions=["carol"])
+    assert serialize_event(event)["tags"] == ["b", "a"]
+    assert serialize_event(event)["mentions"] == ["carol"]
+    event.summary = "edited"
+    db_session.commit()
+    assert db_session.scalar(select(func.count()).select_from(EventTag)) == 2
+    db_session.expunge_all()
+    assert db_session.get(Event, event.id).summary == "edited"
+
+
 def test_path_is_left_out_when_there_is_none(db_session, project):
     event = record_event(
         db_session, kind="member.joined", project=project, actor="bob", summary="joined"
