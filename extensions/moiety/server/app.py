@@ -1,14 +1,29 @@
-"""Configuration and handler registration of the server extension."""
+"""Configuration, handler registration and lifecycle of the server extension.
+
+Settings are traitlets; each has an environment default so that a deployment can tune project
+servers through the hub's environment: the hub passes every ``MOIETY_SERVER_*`` variable to the
+servers it spawns (e.g. ``MOIETY_SERVER_SAVE_QUIET_SECONDS=30``).
+"""
 
 from __future__ import annotations
 
 import os
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Unicode, default
+from traitlets import Float, Integer, Unicode, default
 
 from .. import __version__
 from .handlers import default_handlers
+from .project import ProjectServices
+from .project_handlers import default_handlers as project_handlers
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        return float(raw) if raw.strip() else default
+    except ValueError:
+        return default
 
 
 class MoietyServer(ExtensionApp):
@@ -32,12 +47,15 @@ class MoietyServer(ExtensionApp):
         return os.environ.get("MOIETY_SERVICE_PREFIX", "/services/moiety/")
 
     service_api_url = Unicode(
-        help="Direct URL of the service's API, used by this server to report activity."
+        help="Direct URL of the service's API, used by this server to report activity "
+        "(env MOIETY_SERVER_SERVICE_API_URL, else MOIETY_SERVICE_API_URL set by the hub)."
     ).tag(config=True)
 
     @default("service_api_url")
     def _service_api_url_default(self):
-        return os.environ.get("MOIETY_SERVICE_API_URL", "")
+        return os.environ.get("MOIETY_SERVER_SERVICE_API_URL") or os.environ.get(
+            "MOIETY_SERVICE_API_URL", ""
+        )
 
     author_email = Unicode(
         help="E-mail on snapshot commits; {name} is replaced by the hub user's name."
@@ -47,6 +65,82 @@ class MoietyServer(ExtensionApp):
     def _author_email_default(self):
         return os.environ.get("MOIETY_AUTHOR_EMAIL", "{name}@users.moiety.invalid")
 
+    template = Unicode(
+        help="Project template laid into an empty project folder that has no repository yet "
+        "(env MOIETY_SERVER_TEMPLATE)."
+    ).tag(config=True)
+
+    @default("template")
+    def _template_default(self):
+        return os.environ.get("MOIETY_SERVER_TEMPLATE", "default")
+
+    save_quiet_seconds = Float(
+        help="Saves of a file by one person are reported as one file.saved once this many "
+        "seconds pass without another (env MOIETY_SERVER_SAVE_QUIET_SECONDS)."
+    ).tag(config=True)
+
+    @default("save_quiet_seconds")
+    def _save_quiet_default(self):
+        return _env_number("MOIETY_SERVER_SAVE_QUIET_SECONDS", 120.0)
+
+    save_max_wait_seconds = Float(
+        help="Someone saving without pause is still reported after this many seconds; 0 means "
+        "ten quiet periods (env MOIETY_SERVER_SAVE_MAX_WAIT_SECONDS)."
+    ).tag(config=True)
+
+    @default("save_max_wait_seconds")
+    def _save_max_wait_default(self):
+        return _env_number("MOIETY_SERVER_SAVE_MAX_WAIT_SECONDS", 0.0)
+
+    auto_snapshot_seconds = Float(
+        help="Take a snapshot, authored by the project account, once edits have been quiet for "
+        "this many seconds; 0 turns automatic snapshots off (env "
+        "MOIETY_SERVER_AUTO_SNAPSHOT_SECONDS)."
+    ).tag(config=True)
+
+    @default("auto_snapshot_seconds")
+    def _auto_snapshot_default(self):
+        return _env_number("MOIETY_SERVER_AUTO_SNAPSHOT_SECONDS", 0.0)
+
+    outbox_retry_base_seconds = Float(
+        help="First delay before sending an event again when the service did not take it "
+        "(doubles at each failure; env MOIETY_SERVER_OUTBOX_RETRY_BASE_SECONDS)."
+    ).tag(config=True)
+
+    @default("outbox_retry_base_seconds")
+    def _retry_base_default(self):
+        return _env_number("MOIETY_SERVER_OUTBOX_RETRY_BASE_SECONDS", 1.0)
+
+    outbox_retry_max_seconds = Float(
+        help="Longest delay between two tries of an event (env "
+        "MOIETY_SERVER_OUTBOX_RETRY_MAX_SECONDS)."
+    ).tag(config=True)
+
+    @default("outbox_retry_max_seconds")
+    def _retry_max_default(self):
+        return _env_number("MOIETY_SERVER_OUTBOX_RETRY_MAX_SECONDS", 300.0)
+
+    writer_timeout_seconds = Float(
+        60.0, help="How long a snapshot or restore waits for another one to finish."
+    ).tag(config=True)
+
+    git_threads = Integer(4, help="Threads that run git work off the event loop.").tag(config=True)
+
+    project_services: ProjectServices | None = None
+
+    def initialize_settings(self):
+        if self.project:
+            self.project_services = ProjectServices(self)
+
     def initialize_handlers(self):
         self.handlers.extend(default_handlers)
+        self.handlers.extend(project_handlers)
         self.log.info("Moiety server extension %s (project: %s)", __version__, self.project or "-")
+
+    async def _start_jupyter_server_extension(self, serverapp):
+        if self.project_services is not None:
+            await self.project_services.start()
+
+    async def stop_extension(self):
+        if self.project_services is not None:
+            await self.project_services.stop()

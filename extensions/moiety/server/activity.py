@@ -1,0 +1,216 @@
+"""Who changed which file: watching the contents API and collaborative rooms, folding saves.
+
+Two sources, each attributed to a person:
+
+- **Contents API requests** (PUT, PATCH, POST, DELETE under ``<base>api/contents/``): the
+  authenticated user of the request. The tornado application's ``log_function`` is wrapped; it
+  sees every finished request with its handler (``current_user``, method, path, status). A
+  PUT that answers 200 is a save, a PUT or POST that answers 201 a creation (the new path is in
+  the ``Location`` header), a PATCH a rename (old path in the URL, new one in ``Location``),
+  a DELETE that answers 204 a deletion, and restoring a checkpoint a save.
+- **Collaborative saves**: jupyter-collaboration's rooms save shared documents themselves. The
+  server's event bus says when a room saved (session events, ``action: "save"``) and who
+  joined or left which room (awareness events); see :mod:`moiety.core.activity.presence` for
+  how a room's save is credited to the people in it.
+
+Saves are folded per person and file (:class:`~moiety.core.activity.Debouncer`); creations,
+renames and deletions are reported at once, after the saves of that file still being folded.
+Every change also feeds the automatic snapshot timer when automatic snapshots are on.
+All observations go through one queue, so events enter the outbox in the order they happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import PurePosixPath
+
+from jupyter_server.services.contents.handlers import ContentsHandler, ModifyCheckpointsHandler
+from jupyter_server_ydoc.utils import (
+    JUPYTER_COLLABORATION_AWARENESS_EVENTS_URI,
+    JUPYTER_COLLABORATION_EVENTS_URI,
+)
+from tornado.escape import url_unescape
+
+from ..core.activity import Debouncer, RoomPresence, events
+from .versions import Versions
+
+
+class Activity:
+    def __init__(
+        self,
+        versions: Versions,
+        report: Callable[[dict], Awaitable[None]],
+        account: str,
+        base_url: str,
+        log: logging.Logger,
+        *,
+        save_quiet: float,
+        save_max_wait: float,
+        auto_snapshot: float = 0.0,
+    ):
+        self.versions = versions
+        self.report = report
+        self.account = account
+        self.contents_prefix = base_url.rstrip("/") + "/api/contents/"
+        self.log = log
+        self.saves = Debouncer(save_quiet, save_max_wait or None)
+        self.auto = Debouncer(auto_snapshot) if auto_snapshot > 0 else None
+        self.presence = RoomPresence()
+        self.on_presence: Callable[[], None] = lambda: None
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task | None = None
+
+    # --- sources -----------------------------------------------------------------------------
+
+    def wrap_log_function(self, settings: dict) -> None:
+        """Observe every finished request, then log it as the server did."""
+        original = settings.get("log_function")
+
+        def log_function(handler):
+            try:
+                self.observe_request(handler)
+            except Exception:
+                self.log.exception("Moiety: could not record a contents request")
+            if original is not None:
+                original(handler)
+
+        settings["log_function"] = log_function
+
+    def observe_request(self, handler) -> None:
+        status = handler.get_status()
+        if status >= 300 or not isinstance(handler, ContentsHandler | ModifyCheckpointsHandler):
+            return
+        method = handler.request.method
+        if method not in ("PUT", "PATCH", "POST", "DELETE"):
+            return
+        user = getattr(handler.current_user, "username", None)
+        if not user:
+            return
+        path = handler.path_kwargs.get("path", "").strip("/")
+        if isinstance(handler, ModifyCheckpointsHandler):
+            if method == "POST":
+                self._put("saved", user, path)
+        elif status == 201:
+            self._put("created", user, self._location(handler) or path)
+        elif method == "PUT":
+            self._put("saved", user, path)
+        elif method == "PATCH":
+            self._put("renamed", user, path, self._location(handler))
+        elif method == "DELETE":
+            self._put("deleted", user, path)
+
+    def _location(self, handler) -> str | None:
+        location = handler._headers.get("Location", "")
+        if not location.startswith(self.contents_prefix):
+            return None
+        return url_unescape(location[len(self.contents_prefix) :]).strip("/")
+
+    def listen(self, event_logger) -> None:
+        event_logger.add_listener(
+            schema_id=JUPYTER_COLLABORATION_EVENTS_URI, listener=self._on_session_event
+        )
+        event_logger.add_listener(
+            schema_id=JUPYTER_COLLABORATION_AWARENESS_EVENTS_URI, listener=self._on_awareness
+        )
+
+    async def _on_awareness(self, logger, schema_id: str, data: dict) -> None:
+        room, person = data.get("roomid"), data.get("username")
+        if room and person:
+            if data.get("action") == "join":
+                self.presence.join(room, person)
+            elif data.get("action") == "leave":
+                self.presence.leave(room, person)
+            self.on_presence()
+
+    async def _on_session_event(self, logger, schema_id: str, data: dict) -> None:
+        if data.get("action") != "save" or not data.get("path"):
+            return
+        path = str(PurePosixPath(data["path"])).lstrip("/")
+        for person in self.presence.saved(data.get("room", "")) or [self.account]:
+            self._put("saved", person, path)
+
+    # --- processing, in order -----------------------------------------------------------------
+
+    def _put(self, *item) -> None:
+        self._queue.put_nowait(item)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._process_forever(), name="moiety-activity")
+
+    async def stop(self) -> None:
+        """Report everything still being folded (at shutdown nothing may be lost)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._task is not None:
+            await self._queue.join()
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        for fold in self.saves.drain():
+            await self._report_save(fold)
+
+    async def _process_forever(self) -> None:
+        while True:
+            item = await self._queue.get()
+            try:
+                await self._process(*item)
+            except Exception:
+                self.log.exception("Moiety: could not report %s", item[0])
+            finally:
+                self._queue.task_done()
+                self._schedule()
+
+    async def _process(self, what: str, user: str, path: str = "", new: str | None = None):
+        now = asyncio.get_running_loop().time()
+        if what == "due":
+            for fold in self.saves.due(now):
+                await self._report_save(fold)
+            if self.auto is not None:
+                for fold in self.auto.due(now):
+                    await self._auto_snapshot(fold.people)
+            return
+        if self.auto is not None:
+            self.auto.add("auto", now, user)
+        if what == "saved":
+            self.saves.add((user, path), now, user)
+        elif what == "created" and not (self.versions.root / path).is_dir():
+            await self.report(events.file_created(user, path))
+        elif what == "renamed" and new:
+            await self._flush_path(path, read_from=new)
+            await self.report(events.file_renamed(user, path, new))
+        elif what == "deleted":
+            await self._flush_path(path)
+            await self.report(events.file_deleted(user, path))
+
+    async def _flush_path(self, path: str, read_from: str | None = None) -> None:
+        inside = path + "/"
+        folds = self.saves.take(lambda key: key[1] == path or key[1].startswith(inside))
+        for fold in folds:
+            await self._report_save(fold, read_from if fold.key[1] == path else None)
+
+    async def _report_save(self, fold, read_from: str | None = None) -> None:
+        actor, path = fold.key
+        cells = await self.versions.cells_of(read_from or path)
+        await self.report(events.file_saved(actor, path, fold.count, cells))
+
+    async def _auto_snapshot(self, editors: list[str]) -> None:
+        people = ", ".join(editors) or "nobody"
+        message = f"Automatic snapshot after edits by {people}"
+        result = await self.versions.snapshot(self.account, message, None, auto=True)
+        if result["changed"]:
+            self.log.info("Moiety: %s (%s)", message, result["commit"][:12])
+
+    def _schedule(self) -> None:
+        """Wake up when the next fold is due."""
+        deadlines = [self.saves.next_deadline()]
+        if self.auto is not None:
+            deadlines.append(self.auto.next_deadline())
+        deadlines = [d for d in deadlines if d is not None]
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if deadlines:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_at(min(deadlines), self._put, "due", "")

@@ -1,0 +1,119 @@
+"""Versions of the project folder on behalf of people: the git core, off the event loop.
+
+Every call runs the core's blocking git work in the server's thread pool; writers take the
+core's writer lock there, so two snapshots at once both land, one after the other. Snapshots
+and restores are reported to the service (through the outbox) before the caller is answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from functools import partial
+from pathlib import Path
+
+from ..core.activity import anchors, events
+from ..core.activity.cells import cell_pairs
+from ..core.repo import diff, history, read_file_at, restore, snapshot
+from ..core.repo.notebooks import is_notebook
+
+
+class Versions:
+    def __init__(
+        self,
+        root: Path,
+        author_email: str,
+        executor: Executor,
+        report: Callable[[dict], Awaitable[None]],
+        writer_timeout: float = 60.0,
+    ):
+        self.root = root
+        self.author_email = author_email
+        self.executor = executor
+        self.report = report
+        self.writer_timeout = writer_timeout
+
+    def identity(self, name: str) -> tuple[str, str]:
+        """Author name and e-mail of ``name``'s commits (``{name}`` filled in the template)."""
+        return name, self.author_email.replace("{name}", name)
+
+    async def _run(self, function, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
+
+    async def snapshot(
+        self, user: str, message: str, paths: list[str] | None, *, auto: bool = False
+    ) -> dict:
+        result = await self._run(
+            snapshot,
+            self.root,
+            message,
+            *self.identity(user),
+            paths,
+            timeout=self.writer_timeout,
+        )
+        answer = {**result.to_json(), "paths": result.paths, "author": user}
+        if not result.changed:
+            since = f" since {result.commit[:12]}" if result.commit else ""
+            answer["detail"] = f"Nothing changed{since}; no snapshot was made."
+            return answer
+        cells = await self._run(
+            self._committed_cells, result.commit, result.added + result.modified
+        )
+        await self.report(
+            events.snapshot_created(user, result.commit, message, result.paths, cells, auto=auto)
+        )
+        return answer
+
+    def _committed_cells(self, commit: str, paths: list[str]) -> dict[str, list]:
+        found = {}
+        for path in paths:
+            if is_notebook(path):
+                pairs = cell_pairs(read_file_at(self.root, path, commit))
+                if pairs is not None:
+                    found[path] = pairs
+        return found
+
+    async def restore(self, user: str, path: str, commit: str, message: str | None) -> dict:
+        result = await self._run(
+            restore,
+            self.root,
+            path,
+            commit,
+            *self.identity(user),
+            message,
+            timeout=self.writer_timeout,
+        )
+        answer = {**result.to_json(), "paths": result.paths, "author": user, "path": path}
+        if result.changed:
+            await self.report(
+                events.version_restored(
+                    user, path, result.commit, result.restored_from, result.saved_before
+                )
+            )
+        else:
+            answer["detail"] = f"{path} is already as it was at {result.restored_from[:12]}."
+        return answer
+
+    async def history(self, path: str | None, limit: int, skip: int) -> list[dict]:
+        commits = await self._run(history, self.root, path, limit, skip)
+        return [commit.to_json() for commit in commits]
+
+    async def diff(self, path: str, from_rev: str, to_rev: str) -> dict:
+        return await self._run(diff, self.root, path, from_rev, to_rev)
+
+    async def anchors(self, path: str) -> dict:
+        return (await self._run(anchors, self.root, path)).to_json()
+
+    async def cells_of(self, path: str) -> list | None:
+        """``[[cell_id, hash16]]`` of a notebook in the working copy (``None`` otherwise)."""
+        if not is_notebook(path):
+            return None
+        return await self._run(self._working_cells, path)
+
+    def _working_cells(self, path: str) -> list | None:
+        try:
+            return cell_pairs((self.root / path).read_bytes())
+        except OSError:
+            return None
