@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import selectinload
 
 from moiety.core.cursors import encode_cursor
+from moiety.core.event_fields import folders_of
 from moiety.core.events import serialize_event
 from moiety.core.feed import FeedFilter, read_feed
 from moiety.core.reactions import PALETTE, summaries
@@ -72,7 +73,7 @@ def generate(n: int, seed: int = 7):
     rng = random.Random(seed)
     kinds, weights = zip(*KINDS, strict=True)
     start = datetime(2025, 1, 1, tzinfo=UTC)
-    events, tags, mentions, reactions = [], [], [], []
+    events, tags, mentions, reactions, folders = [], [], [], [], []
     emojis = list(PALETTE)
     first = len(PROJECTS) + 1  # after each project's project.created
     for event_id in range(first, first + n):
@@ -84,6 +85,8 @@ def generate(n: int, seed: int = 7):
         created = start + timedelta(seconds=event_id * 20)
         actor = rng.choice(ACTORS)
         events.append((event_id, kind, project, actor, created, path, f"{actor} {kind}"))
+        if path:
+            folders.extend((event_id, folder) for folder in folders_of(path))
         if rng.random() < 0.10:
             for position, tag in enumerate(rng.sample(TAGS, rng.randint(1, 2))):
                 tags.append((event_id, tag, position))
@@ -92,7 +95,7 @@ def generate(n: int, seed: int = 7):
         if rng.random() < 0.02:
             for user in rng.sample(ACTORS, rng.randint(1, 3)):
                 reactions.append((event_id, user, rng.choice(emojis), created))
-    return events, tags, mentions, reactions
+    return events, tags, mentions, reactions, folders
 
 
 def create_projects(db: Database) -> None:
@@ -110,7 +113,7 @@ def secondary_indexes():
 
 
 def load_sqlite(db: Database, path: Path, rows) -> None:
-    events, tags, mentions, reactions = rows
+    events, tags, mentions, reactions, folders = rows
     with db.engine.begin() as connection:
         for index in secondary_indexes():
             index.drop(connection)
@@ -125,6 +128,7 @@ def load_sqlite(db: Database, path: Path, rows) -> None:
     )
     connection.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
     connection.executemany("INSERT INTO event_mentions VALUES (?, ?, ?)", mentions)
+    connection.executemany("INSERT INTO event_folders VALUES (?, ?)", folders)
     connection.executemany(
         "INSERT INTO reactions VALUES (?, ?, ?, ?)",
         ((e, u, m, c.strftime(fmt)) for e, u, m, c in reactions),
@@ -138,7 +142,7 @@ def load_sqlite(db: Database, path: Path, rows) -> None:
 
 
 def load_postgres(db: Database, url: str, rows) -> None:
-    events, tags, mentions, reactions = rows
+    events, tags, mentions, reactions, folders = rows
     with db.engine.begin() as connection:
         for index in secondary_indexes():
             index.drop(connection)
@@ -149,7 +153,11 @@ def load_postgres(db: Database, url: str, rows) -> None:
         with cursor.copy(f"COPY events ({columns}) FROM STDIN") as copy:
             for row in events:
                 copy.write_row((*row, "{}"))
-        for table, data in (("event_tags", tags), ("event_mentions", mentions)):
+        for table, data in (
+            ("event_tags", tags),
+            ("event_mentions", mentions),
+            ("event_folders", folders),
+        ):
             with cursor.copy(f"COPY {table} FROM STDIN") as copy:
                 for row in data:
                     copy.write_row(row)
@@ -285,7 +293,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     n = args.events or (100_000 if args.quick else 1_000_000)
-    repeats = 60 if args.quick else 200
+    repeats = 40 if args.quick else 200
 
     start = time.perf_counter()
     rows = generate(n)

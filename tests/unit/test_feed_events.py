@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from moiety.core.event_fields import folders_of
 from moiety.core.events import (
     EventNotFound,
     InvalidEvent,
@@ -191,3 +192,10 @@ def test_get_event_only_when_visible(db_session, project):
     for visible, event_id in (({"other"}, event.id), ({project}, 10**9), ({project}, "1")):
         with pytest.raises(EventNotFound):
             get_event(db_session, event_id, visible)
+
+
+def test_folders_of_a_path():
+    assert folders_of("a/b/c.ipynb") == ["a/", "a/b/"]
+    assert folders_of("top.csv") == []
+    assert folders_of("data/raw/") == ["data/", "data/raw/"]
+    assert len(folders_of("d/" * 40 + "f")) == 32

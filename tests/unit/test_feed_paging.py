@@ -80,6 +80,20 @@ def test_tag_filtered_pages_and_catch_up(database, db_session, projects):
     assert all("potency" in item["tags"] for item in after)
 
 
+def test_folder_filtered_pages(database, db_session, projects):
+    inside = []
+    for i in range(24):
+        path = ("data/raw/x.csv", "data/y.csv", "notes.md", "database/z.csv")[i % 4]
+        event = record_event(
+            db_session, kind="file.saved", project="alpha", actor="ana", summary="s", path=path
+        )
+        if path.startswith("data/"):
+            inside.append(event.id)
+    db_session.commit()
+    assert page_through(database, 5, FeedFilter(path="data/")) == sorted(inside, reverse=True)
+    assert len(page_through(database, 5, FeedFilter(path="data/raw/"))) == 6
+
+
 def test_last_full_page_has_no_next(db_session, projects):
     add(db_session, "alpha", 3)
     db_session.commit()

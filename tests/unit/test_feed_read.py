@@ -121,6 +121,8 @@ def test_path_exact(db_session, feed):
         ("a_b/", {"a_b/%x.csv"}),
         ("a%b/", set()),
         ("Notebooks/", {"Notebooks/d.ipynb"}),
+        ("notebooks/a.ipynb/", set()),
+        ("otebooks/", set()),
     ],
 )
 def test_path_folder_prefix(db_session, feed, folder, matches):

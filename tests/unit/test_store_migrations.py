@@ -1,11 +1,12 @@
 """Migrations: applied to an empty database, at head afterwards, and in step with the models."""
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from moiety.store import (
     Base,
@@ -19,7 +20,15 @@ from moiety.store import (
 )
 from moiety.store.migrate import downgrade
 
-TABLES = {"projects", "project_teams", "events", "event_tags", "event_mentions", "reactions"}
+TABLES = {
+    "projects",
+    "project_teams",
+    "events",
+    "event_tags",
+    "event_mentions",
+    "event_folders",
+    "reactions",
+}
 
 
 def _tables(url):
@@ -89,3 +98,33 @@ def test_concurrent_upgrades_take_turns(db_url):
         thread.join()
     assert errors == []
     assert check(db_url) is True
+
+
+def test_0002_fills_event_folders_from_existing_paths(db_url):
+    upgrade(db_url, "0001")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO projects (slug, title, description, created_at, created_by)"
+                    " VALUES ('alpha', 'Alpha', '', :now, 'ana')"
+                ),
+                {"now": datetime.now(UTC)},
+            )
+            for event_id, path in ((1, "a/b/c.ipynb"), (2, None), (3, "top.csv"), (4, "a/d.csv")):
+                connection.execute(
+                    text(
+                        "INSERT INTO events (id, kind, project, actor, created_at, path, summary,"
+                        " data) VALUES (:id, 'file.saved', 'alpha', 'ana', :now, :path, 's', '{}')"
+                    ),
+                    {"id": event_id, "now": datetime.now(UTC), "path": path},
+                )
+        upgrade(db_url)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT event_id, folder FROM event_folders ORDER BY event_id, folder")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, "a/"), (1, "a/b/"), (4, "a/")]

@@ -32,6 +32,7 @@ MAX_PATH = 1024
 MAX_KEY = 255
 MAX_DATA_BYTES = 256 * 1024
 MAX_TAGS = 50
+MAX_FOLDER_DEPTH = 32
 
 
 class InvalidEvent(InvalidInput):
@@ -85,6 +86,12 @@ def checked_words(what: str, values: Iterable[str]) -> list[str]:
     if len(found) > MAX_TAGS:
         raise InvalidEvent(f"An event can have at most {MAX_TAGS} {what}s.")
     return list(found)
+
+
+def folders_of(path: str) -> list[str]:
+    """The folders ``path`` lies in, outermost first: ``a/b/c.csv`` -> ``a/``, ``a/b/``."""
+    parts = path.split("/")[:-1][:MAX_FOLDER_DEPTH]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def storable(text: str) -> bool:

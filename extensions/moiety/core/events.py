@@ -17,7 +17,7 @@ from sqlalchemy import Row, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from ..store.models import Event, EventMention, EventTag
+from ..store.models import Event, EventFolder, EventMention, EventTag
 from .errors import NotFound
 from .event_fields import (
     EVENT_KINDS,
@@ -29,6 +29,7 @@ from .event_fields import (
     checked_kind,
     checked_text,
     checked_words,
+    folders_of,
 )
 
 __all__ = [
@@ -104,6 +105,10 @@ def _insert(session: Session, values: dict, tags: list[str], mentions: list[str]
     """Core INSERTs, then the ORM object built from what was written (no reload, no unit of
     work): about twice the events per second of ``session.add`` and flush."""
     event_id = session.execute(_INSERT_EVENT, [values]).scalar_one()
+    if values["path"] is not None:
+        folders = [{"event_id": event_id, "folder": f} for f in folders_of(values["path"])]
+        if folders:
+            session.execute(insert(EventFolder.__table__), folders)
     children = {}
     for name, model, column, items in (
         ("tags", EventTag, "tag", tags),

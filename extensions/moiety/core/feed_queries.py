@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Row, Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from ..store.models import Event, EventMention, EventTag
+from ..store.models import Event, EventFolder, EventMention, EventTag
 from .events import serialize_event
 from .reactions import counts, summaries_from
 
@@ -50,9 +50,6 @@ def parameters(
     folder = path is not None and path.endswith("/")
     if path is not None:
         values["path"] = path
-        if folder:
-            # Paths compare bytewise (see store.types), so a folder is one index range.
-            values["path_end"] = path[:-1] + chr(ord("/") + 1)
     shape = (actor is not None, bool(kinds), tag is not None, None if path is None else folder)
     return shape, values
 
@@ -67,14 +64,17 @@ def page_query(shape: tuple, paging: Paging) -> Select:
         query = query.where(Event.actor == bindparam("actor"))
     if kinds:
         query = query.where(Event.kind.in_(bindparam("kinds", expanding=True)))
-    if folder is True:
-        query = query.where(Event.path >= bindparam("path"), Event.path < bindparam("path_end"))
-    elif folder is False:
+    if folder is False:
         query = query.where(Event.path == bindparam("path"))
     order = Event.id
+    # Tags and folders are walked in their index's event order, joining each event: that is
+    # what stops early, on both databases, once a page is found. So the query is ordered by
+    # the joined row's copy of the id.
+    if folder is True:
+        query = query.join(EventFolder, EventFolder.event_id == Event.id)
+        query = query.where(EventFolder.folder == bindparam("path"))
+        order = EventFolder.event_id
     if tag:
-        # Walking the tag's index in event order and joining each event is what stops early,
-        # on both databases, once a page is found; so order by the tag row's copy of the id.
         query = query.join(EventTag, EventTag.event_id == Event.id)
         query = query.where(EventTag.tag == bindparam("tag"))
         order = EventTag.event_id

@@ -2,13 +2,23 @@
 
 from .database import Database, DatabaseURLError, database_url, make_engine
 from .migrate import SchemaMismatch, check, current_revision, head_revision, require_head, upgrade
-from .models import Base, Event, EventMention, EventTag, Project, ProjectTeam, Reaction
+from .models import (
+    Base,
+    Event,
+    EventFolder,
+    EventMention,
+    EventTag,
+    Project,
+    ProjectTeam,
+    Reaction,
+)
 
 __all__ = [
     "Base",
     "Database",
     "DatabaseURLError",
     "Event",
+    "EventFolder",
     "EventMention",
     "EventTag",
     "Project",

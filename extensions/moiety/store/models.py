@@ -120,6 +120,20 @@ class EventTag(Base):
     __table_args__ = (Index(None, "tag", "event_id"),)
 
 
+class EventFolder(Base):
+    """A folder an event's path lies in, one row per level (``a/``, ``a/b/`` for ``a/b/c``):
+    the feed's folder filter walks these in event order, as it walks tags."""
+
+    __tablename__ = "event_folders"
+
+    event_id: Mapped[int] = mapped_column(
+        EventId, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    folder: Mapped[str] = mapped_column(PathString, primary_key=True)
+
+    __table_args__ = (Index(None, "folder", "event_id"),)
+
+
 class EventMention(Base):
     __tablename__ = "event_mentions"
 

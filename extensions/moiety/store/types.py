@@ -41,5 +41,5 @@ def utcnow() -> datetime:
 
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 
-# Paths compare byte by byte, so that a folder prefix is a plain index range on both databases.
+# Paths compare byte by byte on both databases, whatever the PostgreSQL server's locale.
 PathString = String(1024).with_variant(String(1024, collation="C"), "postgresql")
