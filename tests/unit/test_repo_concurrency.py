@@ -232,6 +232,8 @@ def test_snapshots_killed_at_every_step_lose_nothing(repo):
 
 
 def _git_children():
+    """Git processes whose parent is this process (other children, such as a hub started by
+    a session fixture of the same test run, are not ours to count)."""
     me = str(os.getpid())
     found = []
     for entry in os.listdir("/proc"):
@@ -239,10 +241,11 @@ def _git_children():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
+                name, _, rest = handle.read().rpartition(")")
         except OSError:
             continue
-        if fields[1] == me:
+        fields = rest.split()
+        if fields[1] == me and name.partition("(")[2].startswith("git"):
             found.append(entry)
     return found
 
