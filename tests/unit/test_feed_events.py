@@ -149,6 +149,8 @@ def test_concurrent_records_of_one_key_give_one_row(database, project):
 def test_unknown_project(db_session, project):
     with pytest.raises(UnknownProject, match="no project 'nope'"):
         saved(db_session, "nope")
+    with pytest.raises(InvalidEvent, match="project must be non-empty"):
+        saved(db_session, None)
 
 
 @pytest.mark.parametrize(
@@ -170,6 +172,8 @@ def test_unknown_project(db_session, project):
         ("tags", "egfr", "must be a list"),
         ("mentions", ["Bob Smith"], "not a valid mention"),
         ("tags", [f"t{i}" for i in range(51)], "at most 50 tags"),
+        ("created_at", datetime(2025, 1, 1), "time zone"),
+        ("created_at", "2025-01-01", "time zone"),
     ],
 )
 def test_invalid_events_are_refused_with_a_reason(db_session, project, field, value, message):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from .errors import InvalidInput
@@ -54,6 +55,12 @@ def checked_kind(kind: str) -> str:
         known = ", ".join(sorted(EVENT_KINDS))
         raise InvalidEvent(f"{kind!r} is not a kind of event Moiety knows; use one of {known}.")
     return kind
+
+
+def checked_moment(moment: object) -> datetime:
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise InvalidEvent("The event's time must be a datetime with a time zone.")
+    return moment
 
 
 def checked_data(data: object) -> dict[str, Any]:

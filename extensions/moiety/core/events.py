@@ -27,6 +27,7 @@ from .event_fields import (
     InvalidEvent,
     checked_data,
     checked_kind,
+    checked_moment,
     checked_text,
     checked_words,
     folders_of,
@@ -77,13 +78,13 @@ def record_event(
     """
     values = {
         "kind": checked_kind(kind),
-        "project": project,
+        "project": checked_text("project", project, 64),
         "actor": checked_text("actor", actor, 255),
         "summary": checked_text("summary", summary, MAX_SUMMARY),
         "path": None if path is None else checked_text("path", path, MAX_PATH),
         "data": checked_data(data),
         "key": None if key is None else checked_text("key", key, MAX_KEY),
-        "created_at": created_at or datetime.now(UTC),
+        "created_at": datetime.now(UTC) if created_at is None else checked_moment(created_at),
     }
     tags, mentions = checked_words("tag", tags), checked_words("mention", mentions)
     if session.get_bind().dialect.name == "postgresql":

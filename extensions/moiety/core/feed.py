@@ -53,7 +53,9 @@ class FeedFilter:
             known = ", ".join(sorted(EVENT_KINDS))
             raise InvalidFeedQuery(f"Unknown event kind {unknown[0]!r}; the kinds are {known}.")
         if self.tag is not None and normalize_tag(self.tag) is None:
-            raise InvalidFeedQuery(f"{self.tag!r} is not a tag: a letter, then letters or digits.")
+            raise InvalidFeedQuery(
+                f"{self.tag!r} is not a tag: a letter, then letters, digits, '-' or '_'."
+            )
         if self.path is not None and not self.path.strip("/"):
             raise InvalidFeedQuery("The path filter must name a file, or a folder ending in '/'.")
         if self.actor is not None and not self.actor:
