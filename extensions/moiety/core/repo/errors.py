@@ -4,14 +4,12 @@ Each carries a message a person can act on, a short ``code`` and the HTTP ``stat
 should answer with (the same attributes as the rest of ``moiety.core``).
 """
 
+from ..errors import MoietyError
 
-class RepoError(Exception):
+
+class RepoError(MoietyError):
     status = 400
     code = "repo-error"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class UnsafePath(RepoError, ValueError):
