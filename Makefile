@@ -31,6 +31,9 @@ $(LABEXT)/package.json: $(LAB)/node_modules/.package-lock.json $(LAB_SOURCES)
 
 $(INSTALLED): $(BIN)/python pyproject.toml $(LABEXT)/package.json
 	$(BIN)/pip install -q -e '.[test,dev]'
+	# rfc3987-syntax (pulled in by jupyter-events) builds a parser at import: 3 s added to every
+	# Jupyter server, kernel-free or not, and to the service. jsonschema treats it as optional.
+	$(BIN)/pip uninstall -q -y rfc3987-syntax
 	rm -rf $(VENV)/share/jupyter/labextensions/moiety
 	mkdir -p $(VENV)/share/jupyter/labextensions
 	ln -s $(abspath $(LABEXT)) $(VENV)/share/jupyter/labextensions/moiety
