@@ -16,7 +16,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from .. import __version__
-from ..core.errors import MoietyError, NotFound
+from ..core.errors import MoietyError, NotFound, TooLarge
 from ..core.repo.errors import RepoError
 
 MAX_BODY = 64 * 1024
@@ -48,9 +48,7 @@ class MoietyHandler(ExtensionHandlerMixin, APIHandler):
 
     def json_body(self) -> dict:
         if len(self.request.body) > MAX_BODY:
-            raise MoietyError(
-                f"The request body is larger than {MAX_BODY // 1024} KiB.", code="too-large"
-            )
+            raise TooLarge(f"The request body is larger than {MAX_BODY // 1024} KiB.")
         try:
             body = json.loads(self.request.body or b"null")
         except ValueError as exc:

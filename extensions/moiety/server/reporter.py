@@ -49,6 +49,8 @@ class Reporter:
         self.dropped = 0
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="moiety-outbox")
         self._wakeup = asyncio.Event()
+        self.empty = asyncio.Event()
+        """Set when a delivery round found the outbox empty; cleared by :meth:`report`."""
         self._task: asyncio.Task | None = None
 
     def __repr__(self) -> str:
@@ -60,6 +62,7 @@ class Reporter:
 
     async def report(self, body: dict) -> None:
         """Keep ``body`` in the outbox (durably) and wake the sender."""
+        self.empty.clear()
         await self._db(self.outbox.add, body)
         self._wakeup.set()
 
@@ -106,6 +109,8 @@ class Reporter:
         while True:
             pending = await self._db(self.outbox.due)
             if not pending:
+                if await self._db(self.outbox.next_try) is None:
+                    self.empty.set()
                 return
             for item in pending:
                 status, error = await self._send(item.body)
