@@ -47,6 +47,7 @@ __all__ = [
 
 _ORDER_LOCK = select(func.pg_advisory_xact_lock(0x6D6F6576))
 _INSERT_EVENT = insert(Event.__table__).returning(Event.id)
+_INSERTS = {model: insert(model.__table__) for model in (EventFolder, EventTag, EventMention)}
 
 
 class UnknownProject(InvalidEvent):
@@ -108,20 +109,23 @@ def _insert(session: Session, values: dict, tags: list[str], mentions: list[str]
     event_id = session.execute(_INSERT_EVENT, [values]).scalar_one()
     if values["path"] is not None:
         folders = [{"event_id": event_id, "folder": f} for f in folders_of(values["path"])]
-        if folders:
-            session.execute(insert(EventFolder.__table__), folders)
+        _insert_rows(session, EventFolder, folders)
     children = {}
     for name, model, column, items in (
         ("tags", EventTag, "tag", tags),
         ("mentions", EventMention, "name", mentions),
     ):
         rows = [{"event_id": event_id, column: v, "position": i} for i, v in enumerate(items)]
-        if rows:
-            session.execute(insert(model.__table__), rows)
+        _insert_rows(session, model, rows)
         children[name] = [_persistent(model(**row)) for row in rows]
     event = _persistent(Event(id=event_id, **values, **children))
     session.add(event)
     return event
+
+
+def _insert_rows(session: Session, model, rows: list[dict]) -> None:
+    if rows:
+        session.execute(_INSERTS[model], rows if len(rows) > 1 else rows[0])
 
 
 def _persistent(instance):
