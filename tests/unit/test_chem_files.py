@@ -134,3 +134,62 @@ def test_is_compound_file_and_unsupported_suffix():
 def test_property_values_are_numbers_where_they_parse(text, value):
     assert property_value(text) == value
     assert type(property_value(text)) is type(value)
+
+
+def records_of(compounds):
+    return [r.to_dict() for r in compounds.records], [e.to_dict() for e in compounds.errors]
+
+
+BAD_ROWS = "smiles,name\nC1CC,broken\nCCO,ethanol\n" + "C" * 6_000 + ",huge\n"
+
+
+def test_a_version_read_once_is_never_computed_again(tmp_path):
+    files = {"egfr.sdf": EGFR.read_bytes(), "chembl.smi": CHEMBL.read_bytes()}
+    files["bad.csv"] = BAD_ROWS.encode()
+    uncached = {p: read_compounds(d, p, identifier=Identifier(workers=1)) for p, d in files.items()}
+    with Identifier(cache_dir=tmp_path, workers=1) as first:
+        for path, data in files.items():
+            read_compounds(data, path, identifier=first)
+        assert first.computed == 365 + 1017 + 3
+    with Identifier(cache_dir=tmp_path, workers=1) as again:
+        for path, data in files.items():
+            assert records_of(read_compounds(data, path, identifier=again)) == records_of(
+                uncached[path]
+            )
+        assert again.computed == 0
+        assert again.stored_hits == first.computed
+    assert "unclosed ring" in uncached["bad.csv"].errors[0].reason
+    assert "the limit is 5,000" in uncached["bad.csv"].errors[1].reason
+
+
+def test_unchanged_records_between_versions_are_computed_once(tmp_path):
+    rows = chembl_rows()
+    old = "compound_id,smiles,pIC50\n" + "\n".join(",".join(row) for row in rows)
+    new_rows = [(n, s, str(float(p) + 1)) for n, s, p in reversed(rows)]
+    new_rows[:5] = [(f"new-{i}", "C" * (i + 2) + "N", "5") for i in range(5)]
+    new = "compound_id,smiles,pIC50\n" + "\n".join(",".join(row) for row in new_rows)
+    with Identifier(cache_dir=tmp_path, workers=1) as identifier:
+        read_compounds(old.encode(), "act.csv", identifier=identifier)
+        computed = identifier.computed
+        read_compounds(new.encode(), "act.csv", identifier=identifier)
+        assert identifier.computed - computed == 5
+
+
+def test_parallel_reads_give_the_records_of_the_in_process_path():
+    files = {"egfr.sdf": EGFR.read_bytes(), "chembl.smi": CHEMBL.read_bytes()}
+    files["bad.csv"] = BAD_ROWS.encode()
+    parallel = Identifier(workers=2, parallel_threshold=1)
+    for path, data in files.items():
+        alone = read_compounds(data, path, identifier=Identifier(workers=1))
+        assert records_of(read_compounds(data, path, identifier=parallel)) == records_of(alone)
+    assert parallel.computed == 365 + 1017 + 3
+
+
+def test_a_broken_cache_file_is_set_aside(tmp_path):
+    (tmp_path / "identities.sqlite").write_bytes(b"not a database" * 100)
+    with Identifier(cache_dir=tmp_path, workers=1) as identifier:
+        assert identifier.identity("CCO").key == Chem.MolToInchiKey(Chem.MolFromSmiles("CCO"))
+    assert (tmp_path / "identities.broken").exists()
+    with Identifier(cache_dir=tmp_path, workers=1) as again:
+        assert again.lookup("CCO") is not None
+        assert again.computed == 0

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from rdkit import Chem, RDConfig
+from rdkit import Chem, RDConfig, rdBase
 from rdkit.Chem.MolStandardize import rdMolStandardize
 
 from moiety.core.chem import Identifier, InvalidMolecule, Standardizer, parse_smiles
@@ -79,15 +79,68 @@ def test_structures_inchi_cannot_describe_fall_back_to_smiles():
     assert Standardizer().key(parse_smiles("*c1ccccc1")).startswith("smiles:")
 
 
-def test_identifier_caches_identities_and_failures():
-    identifier = Identifier(cache_size=2)
+def nci_molecules():
+    lines = (Path(RDConfig.RDDataDir) / "NCI/first_5K.smi").read_text().splitlines()
+    with rdBase.BlockLogs():
+        mols = [Chem.MolFromSmiles(line.split()[0]) for line in lines]
+    return [mol for mol in mols if mol is not None]
+
+
+def test_shortcuts_give_the_keys_of_every_step_on_every_data_set():
+    fast, full = Standardizer(), Standardizer(shortcuts=False)
+    mols = dataset_molecules() + nci_molecules()
+    assert len(mols) > 6_300
+    mismatches = [Chem.MolToSmiles(m) for m in mols if fast.key(m) != full.key(m)]
+    assert mismatches == []
+
+
+def test_the_normalizer_changes_only_molecules_the_shortcut_sends_to_it():
+    standardizer = Standardizer()
+    assert standardizer._normalizable, "re-check NORMALIZABLE against this RDKit's transforms"
+    normalizer = rdMolStandardize.Normalizer()
+    mols = dataset_molecules() + nci_molecules()
+    changed = [m for m in mols if Chem.MolToSmiles(normalizer.normalize(m)) != Chem.MolToSmiles(m)]
+    assert len(changed) > 10
+    assert [m for m in changed if not standardizer._needs(m, *standardizer._normalizable)] == []
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    ["CCN=N#N", "C=N#N", "O=n1ccccc1", "CN(=O)=O", "CS(C)=O", "CC[S](C)=O.[K+].[Cl-]"],
+)
+def test_groups_the_normalizer_rewrites_are_normalized(smiles):
+    mol = Chem.MolFromSmiles(smiles, sanitize=False)
+    mol.UpdatePropertyCache(strict=False)
+    normalized = rdMolStandardize.Normalizer().normalize(mol)
+    assert Chem.MolToSmiles(normalized) != Chem.MolToSmiles(mol)
+    assert Standardizer().key(mol) == Standardizer(shortcuts=False).key(mol)
+
+
+def test_standardize_in_place_changes_only_the_given_molecule():
+    mol = parse_smiles("CC(=O)[O-].[Na+]")
+    copy = Chem.Mol(mol)
+    parent = Standardizer().standardize(mol, in_place=True)
+    assert Chem.MolToSmiles(parent) == "CC(=O)O"
+    assert Chem.MolToSmiles(copy) == "CC(=O)[O-].[Na+]"
+
+
+def test_identifier_remembers_identities_and_failures_in_memory():
+    identifier = Identifier(cache_size=2, workers=1)
     assert identifier.lookup("CCO") is None
-    identity, mol = identifier.identify("CCO", parse_smiles)
-    assert identity.key == Chem.MolToInchiKey(mol)
+    identity = identifier.identity("CCO")
+    assert identity.key == Chem.MolToInchiKey(Chem.MolFromSmiles("CCO"))
+    assert identity.smiles is None
     assert identifier.lookup("CCO") == identity
     with pytest.raises(InvalidMolecule):
-        identifier.identify("C1CC", parse_smiles)
+        identifier.identity("C1CC")
     with pytest.raises(InvalidMolecule, match="unclosed ring"):
         identifier.lookup("C1CC")
-    identifier.identify("CCN", parse_smiles)
+    identifier.identity("CCN")
     assert identifier.lookup("CCO") is None
+    assert identifier.computed == 3
+
+
+def test_molblock_identities_carry_the_canonical_smiles():
+    block = Chem.MolToMolBlock(Chem.MolFromSmiles("OCC"))
+    identity = Identifier(workers=1).identity(block, kind="molblock")
+    assert (identity.key, identity.smiles) == (Chem.MolToInchiKey(Chem.MolFromSmiles("CCO")), "CCO")

@@ -19,7 +19,9 @@ from .errors import (
     InvalidSize,
     UnsupportedFile,
 )
-from .identity import Identifier, Standardizer, identity_key
+from .identifier import Identifier
+from .identity import Identity, Standardizer, identity_key
+from .identity_store import IdentityStore
 from .parsing import parse_molblock, parse_query, parse_smarts, parse_smiles
 from .records import CompoundFile, CompoundRecord, RecordError
 from .search import SearchPage, SubstructureIndex, SyncReport
@@ -34,6 +36,8 @@ __all__ = [
     "DepictionPool",
     "DepictionTimeout",
     "Identifier",
+    "Identity",
+    "IdentityStore",
     "InputTooLarge",
     "InvalidCursor",
     "InvalidLimit",

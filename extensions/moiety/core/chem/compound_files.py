@@ -11,15 +11,15 @@ from pathlib import PurePosixPath
 from rdkit import rdBase
 
 from .errors import ChemError, UnsupportedFile
-from .identity import Identifier
-from .parsing import parse_molblock, parse_smiles
+from .identifier import Identifier
+from .parsing import PARSERS
 from .raw import RawRecord
 from .read_sdf import sdf_records
 from .read_table import smiles_records, table_records
 from .records import CompoundFile, CompoundRecord, RecordError
 
 COMPOUND_SUFFIXES = (".sdf", ".smi", ".csv", ".tsv")
-PARSERS = {"smiles": parse_smiles, "molblock": parse_molblock}
+NO_STRUCTURE = UnsupportedFile("This record has no structure.")
 
 
 def is_compound_file(path: str) -> bool:
@@ -32,7 +32,7 @@ def is_compound_file(path: str) -> bool:
 
 @cache
 def default_identifier() -> Identifier:
-    """One shared Identifier (and so one key cache) for callers that do not bring their own."""
+    """One shared in-memory Identifier for callers that do not bring their own."""
     return Identifier()
 
 
@@ -72,38 +72,28 @@ def read_compounds(
     """Read a compound file into records keyed by chemical identity.
 
     ``smiles_column`` names the SMILES column of a CSV/TSV (found by itself when omitted);
-    ``identifier`` brings the standardization options and key cache (a shared default when
-    omitted); ``keep_molecules`` keeps each parsed molecule on its record (``record.mol``).
-    Raises UnsupportedFile for a file that is not a compound file or a table without SMILES.
+    ``identifier`` brings the standardization options and the identity caches (a shared
+    in-memory default when omitted; give one with a ``cache_dir`` so that a version read once
+    never pays again); ``keep_molecules`` keeps each parsed molecule on its record
+    (``record.mol``). Raises UnsupportedFile for a file that is not a compound file or a table
+    without SMILES.
     """
     identifier = identifier or default_identifier()
     column, raws = raw_records(data, path, smiles_column)
+    raws = list(raws)
+    wanted = [(raw.kind, raw.structure) for raw in raws if raw.structure.strip()]
+    outcomes = iter(identifier.identities(wanted))
     records: list[CompoundRecord] = []
     errors: list[RecordError] = []
     with rdBase.BlockLogs():
         for raw in raws:
-            try:
-                records.append(_compound(raw, identifier, keep_molecules))
-            except ChemError as error:
-                errors.append(RecordError(raw.record, str(error), raw.name))
+            outcome = next(outcomes) if raw.structure.strip() else NO_STRUCTURE
+            if isinstance(outcome, ChemError):
+                errors.append(RecordError(raw.record, str(outcome), raw.name))
+                continue
+            mol = PARSERS[raw.kind](raw.structure) if keep_molecules else None
+            smiles = raw.smiles or outcome.smiles
+            records.append(
+                CompoundRecord(raw.record, raw.name, smiles, outcome.key, raw.properties, mol)
+            )
     return CompoundFile(path, records, errors, column)
-
-
-def _compound(raw: RawRecord, identifier: Identifier, keep_molecules: bool) -> CompoundRecord:
-    if not raw.structure.strip():
-        raise UnsupportedFile("This record has no structure.")
-    parse = PARSERS[raw.kind]
-    found = identifier.lookup(raw.structure)
-    mol = None
-    if found is None:
-        found, mol = identifier.identify(raw.structure, parse)
-    elif keep_molecules:
-        mol = parse(raw.structure)
-    return CompoundRecord(
-        raw.record,
-        raw.name,
-        raw.smiles or found.smiles,
-        found.key,
-        raw.properties,
-        mol if keep_molecules else None,
-    )

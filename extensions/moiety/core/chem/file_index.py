@@ -21,8 +21,9 @@ import numpy as np
 from rdkit import Chem, rdBase
 from rdkit.Chem import rdSubstructLibrary
 
-from .compound_files import PARSERS, raw_records
+from .compound_files import raw_records
 from .errors import ChemError
+from .parsing import PARSERS
 from .records import RecordError
 from .screen import fingerprint_array, fingerprint_words
 

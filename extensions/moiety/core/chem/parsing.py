@@ -125,3 +125,7 @@ def parse_molblock(text: str, *, max_atoms: int = MAX_ATOMS) -> Chem.Mol:
         reason, position = rdkit_reason(capture.messages)
         raise InvalidMolecule(text, reason, kind="molblock", position=position)
     return mol
+
+
+PARSERS = {"smiles": parse_smiles, "molblock": parse_molblock}
+"""The parser of each kind of record text (see ``raw.RawRecord.kind``)."""
