@@ -4,6 +4,15 @@
  * plugin can depend on it without pulling code into the startup bundle.
  */
 import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+
+import type { StreamStatus } from './api/stream';
+import type {
+  IFeedEvent,
+  INotification,
+  IProject,
+  IStartAnswer
+} from './api/types';
 
 /** What the server extension's `moiety/api/health` answers. */
 export interface IHealth {
@@ -99,4 +108,70 @@ export interface IMoietyClient {
 export const IMoietyClient = new Token<IMoietyClient>(
   'moiety:IMoietyClient',
   'A client of the Moiety service, authenticated with its own hub session.'
+);
+
+/** The service's live stream, shared by every part of the page. */
+export interface IMoietyLive {
+  /** Every feed event of the projects you may see, as it happens. */
+  readonly feed: ISignal<IMoietyLive, IFeedEvent>;
+  /** Your notifications, as they happen. */
+  readonly notification: ISignal<IMoietyLive, INotification>;
+  readonly statusChanged: ISignal<IMoietyLive, StreamStatus>;
+  readonly status: StreamStatus;
+  /** Open the stream if it is not open yet (parts call it when they need it). */
+  connect(): void;
+}
+
+/** The live stream token. */
+export const IMoietyLive = new Token<IMoietyLive>(
+  'moiety:IMoietyLive',
+  "The Moiety service's live stream of feed events and notifications."
+);
+
+/** Where a file of a project should open. */
+export interface IOpenFileOptions {
+  /** Scroll to this notebook cell. */
+  cellId?: string | null;
+  /** Go to this line (0-based) of a text file. */
+  line?: number | null;
+  /** Show this comment thread in the Comments panel. */
+  threadId?: number | null;
+}
+
+/** How far opening a project has come, for progress feedback. */
+export interface IOpenProgress {
+  phase: 'starting' | 'waiting' | 'ready' | 'error';
+  message: string;
+  /** The project server's URL, once ready. */
+  url?: string;
+}
+
+/** This page's place in Moiety, and the ways to go elsewhere. */
+export interface IMoietyWorkspace {
+  /** The project whose server this is, or null in a personal server. */
+  readonly project: Promise<string | null>;
+  /** The projects you may see (cached; `refresh` reloads). */
+  projects(refresh?: boolean): Promise<IProject[]>;
+  /** Start a project's server if needed; resolves once it is ready. */
+  startProject(
+    slug: string,
+    onProgress?: (progress: IOpenProgress) => void
+  ): Promise<IStartAnswer>;
+  /**
+   * Open a file of a project: in this JupyterLab when it is that project's
+   * server, else in the project's JupyterLab in a new tab.
+   */
+  openFile(
+    project: string,
+    path: string,
+    options?: IOpenFileOptions
+  ): Promise<void>;
+  /** The URL of a molecule's depiction (an `<img src>`), once known. */
+  depictUrl(smiles: string, width?: number, height?: number): string | null;
+}
+
+/** The workspace token. */
+export const IMoietyWorkspace = new Token<IMoietyWorkspace>(
+  'moiety:IMoietyWorkspace',
+  'Where this JupyterLab is in Moiety (personal or project server), and how to open projects and files.'
 );

@@ -1,0 +1,112 @@
+import {
+  bodyOf,
+  cellOf,
+  describeEvent,
+  moleculesOfEvent,
+  threadOf
+} from '../common/describe';
+import { relativeTime } from '../common/time';
+import { feedEvent } from './fixtures';
+
+describe('describeEvent', () => {
+  it.each([
+    ['file.created', {}, 'a.ipynb', ['created', 'a.ipynb', '']],
+    ['file.saved', { count: 3 }, 'a.ipynb', ['saved', 'a.ipynb', '(3 saves)']],
+    ['file.saved', { count: 1 }, 'a.ipynb', ['saved', 'a.ipynb', '']],
+    [
+      'file.renamed',
+      { from: 'old.ipynb' },
+      'new.ipynb',
+      ['renamed old.ipynb to', 'new.ipynb', '']
+    ],
+    ['file.deleted', {}, 'gone.txt', ['deleted', null, 'gone.txt']],
+    [
+      'snapshot.created',
+      { message: 'Before meeting\nmore', paths: ['a.ipynb'] },
+      'a.ipynb',
+      ['took a snapshot', 'a.ipynb', '“Before meeting”']
+    ],
+    [
+      'snapshot.created',
+      { message: 'All', paths: ['a', 'b'] },
+      null,
+      ['took a snapshot', null, 'of 2 files: “All”']
+    ],
+    [
+      'version.restored',
+      {},
+      'a.ipynb',
+      ['restored an earlier version of', 'a.ipynb', '']
+    ],
+    ['post.created', { body: 'x' }, null, ['posted', null, '']],
+    [
+      'thread.opened',
+      {},
+      'a.ipynb',
+      ['started a comment thread on', 'a.ipynb', '']
+    ],
+    ['comment.added', {}, 'a.ipynb', ['commented on', 'a.ipynb', '']],
+    [
+      'thread.resolved',
+      {},
+      'a.ipynb',
+      ['resolved a comment thread on', 'a.ipynb', '']
+    ],
+    [
+      'compounds.changed',
+      { added: [{ smiles: 'C' }, { smiles: 'CC' }], removed: { count: 1 } },
+      'hits.sdf',
+      ['changed compounds in', 'hits.sdf', '(2 added, 1 removed)']
+    ],
+    ['project.created', {}, null, ['created the project', null, '']],
+    ['member.joined', {}, null, ['joined the project', null, '']],
+    ['something.new', {}, null, ['did something new', null, '']]
+  ])('%s in plain words', (kind, data, path, [verb, shownPath, detail]) => {
+    const event = feedEvent({ kind, data, path, summary: 'did something new' });
+    expect(describeEvent(event)).toEqual({ verb, path: shownPath, detail });
+  });
+});
+
+describe('event details', () => {
+  it('finds the cell, thread and body an event is about', () => {
+    const event = feedEvent({
+      kind: 'comment.added',
+      data: { anchor: { cell_id: 'c9' }, thread_id: 4, body: 'hi' }
+    });
+    expect(cellOf(event)).toBe('c9');
+    expect(threadOf(event)).toBe(4);
+    expect(bodyOf(event)).toBe('hi');
+    expect(cellOf(feedEvent({ data: { cell_id: 'c1' } }))).toBe('c1');
+    expect(threadOf(feedEvent({ data: { thread: { id: 5 } } }))).toBe(5);
+    expect(cellOf(feedEvent())).toBeNull();
+  });
+
+  it('lists the molecules of posts and shares', () => {
+    expect(
+      moleculesOfEvent(
+        feedEvent({
+          data: { molecules: [{ smiles: 'CCO', name: 'ethanol' }, { nope: 1 }] }
+        })
+      )
+    ).toEqual([{ smiles: 'CCO', name: 'ethanol' }]);
+    expect(
+      moleculesOfEvent(
+        feedEvent({ kind: 'molecule.shared', data: { smiles: 'c1ccccc1' } })
+      )
+    ).toEqual([{ smiles: 'c1ccccc1', name: null }]);
+  });
+});
+
+describe('relativeTime', () => {
+  const now = Date.parse('2026-11-20T12:00:00Z');
+  it.each([
+    ['2026-11-20T11:59:40Z', 'just now'],
+    ['2026-11-20T11:55:00Z', '5 min ago'],
+    ['2026-11-20T09:00:00Z', '3 h ago'],
+    ['2026-11-19T10:00:00Z', 'yesterday'],
+    ['2026-11-16T10:00:00Z', '4 days ago'],
+    ['not a date', 'not a date']
+  ])('%s is %s', (iso, expected) => {
+    expect(relativeTime(iso, now)).toBe(expected);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The shapes of what the Moiety service and the project server extension
+ * answer (see DESIGN.md, "API contract"). Types only: no runtime code.
+ */
+
+/** A page of a list endpoint. */
+export interface IPage<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** A reaction on an event or a comment. */
+export interface IReaction {
+  emoji: string;
+  count: number;
+  /** Whether the caller is among those who reacted. */
+  reacted: boolean;
+}
+
+/** A molecule in a post (`data.molecules`). */
+export interface IMolecule {
+  smiles: string;
+  name?: string | null;
+}
+
+/** One event of the feed. */
+export interface IFeedEvent {
+  id: number;
+  kind: string;
+  project: string;
+  actor: string;
+  created_at: string;
+  path?: string | null;
+  summary: string;
+  data: Record<string, unknown>;
+  tags: string[];
+  mentions: string[];
+  reactions: IReaction[];
+}
+
+/** A project as `GET projects` lists it. */
+export interface IProject {
+  slug: string;
+  title: string;
+  description: string;
+  teams: string[];
+  server_url: string;
+  created_at: string;
+  created_by?: string | null;
+  /** Who is in the project's server now, when the service knows it. */
+  active?: string[];
+  /** Only in `GET projects/{slug}`. */
+  members?: IMember[];
+}
+
+/** A member of a project's teams. */
+export interface IMember {
+  name: string;
+  teams?: string[];
+  lead?: boolean;
+}
+
+/** What `POST projects/{slug}/start` answers. */
+export interface IStartAnswer {
+  server_url: string;
+  ready: boolean;
+}
+
+/** Where a thread is anchored in its file. */
+export interface IAnchor {
+  cell_id?: string | null;
+  line?: number | null;
+}
+
+/** One comment of a thread. */
+export interface IComment {
+  id: number;
+  author: string;
+  body: string;
+  created_at: string;
+  /** Whether (or when) the comment was edited after it was written. */
+  edited?: boolean | string | null;
+  reactions?: IReaction[];
+  deleted?: boolean;
+}
+
+/** A comment thread on a file. */
+export interface IThread {
+  id: number;
+  project: string;
+  path: string;
+  anchor: IAnchor;
+  state: 'open' | 'resolved';
+  /** current: the anchor is as it was; outdated: its cell changed; orphaned: it is gone. */
+  anchor_state: 'current' | 'outdated' | 'orphaned';
+  created_at: string;
+  author?: string;
+  comments: IComment[];
+}
+
+/** A notification for the caller. */
+export interface INotification {
+  id: number;
+  reason: 'mention' | 'reply' | 'watch' | string;
+  read: boolean;
+  created_at?: string;
+  event: IFeedEvent;
+}
+
+/** A version of a file (`GET history`). */
+export interface IVersion {
+  commit: string;
+  author: string;
+  email?: string;
+  message: string;
+  created_at: string;
+  paths: string[];
+}
+
+/** What `POST snapshot` answers. */
+export interface ISnapshotAnswer {
+  commit: string | null;
+  changed: boolean;
+  paths?: string[];
+  detail?: string;
+}
+
+/** What `POST restore` answers. */
+export interface IRestoreAnswer {
+  commit: string | null;
+  changed: boolean;
+  path: string;
+  restored_from?: string;
+  detail?: string;
+}
+
+/** What `GET diff` answers. */
+export interface IDiffAnswer {
+  path: string;
+  from: string;
+  to: string;
+  identical: boolean;
+  kind: 'notebook' | 'text' | 'binary' | 'too-large';
+  /** notebook: the notebook at `from`; nbdime's diff in `diff`. */
+  base?: unknown;
+  /** notebook: nbdime diff entries; text: a unified diff. */
+  diff?: unknown;
+  from_size?: number;
+  to_size?: number;
+  notebook_error?: string;
+}

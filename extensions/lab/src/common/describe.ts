@@ -1,0 +1,211 @@
+/**
+ * Feed events in plain words: who did what, where. Pure functions over the
+ * event JSON, so every kind is unit tested; the views add "when".
+ */
+import type { IFeedEvent } from '../api/types';
+
+/** The kinds of events, with the label the filters show. */
+export const EVENT_KINDS: { kind: string; label: string }[] = [
+  { kind: 'post.created', label: 'Posts' },
+  { kind: 'thread.opened', label: 'Threads opened' },
+  { kind: 'comment.added', label: 'Comments' },
+  { kind: 'thread.resolved', label: 'Threads resolved' },
+  { kind: 'file.created', label: 'Files created' },
+  { kind: 'file.saved', label: 'Files saved' },
+  { kind: 'file.renamed', label: 'Files renamed' },
+  { kind: 'file.deleted', label: 'Files deleted' },
+  { kind: 'snapshot.created', label: 'Snapshots' },
+  { kind: 'version.restored', label: 'Restores' },
+  { kind: 'compounds.changed', label: 'Compound changes' },
+  { kind: 'molecule.shared', label: 'Shared molecules' },
+  { kind: 'project.created', label: 'New projects' },
+  { kind: 'member.joined', label: 'New members' }
+];
+
+/** An event as a sentence: `actor` `verb` [`path`] [`detail`]. */
+export interface IDescription {
+  verb: string;
+  /** The file the event is about, shown as a link when it can be opened. */
+  path: string | null;
+  /** More words after the path (counts, the old name, a message). */
+  detail: string;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The number of compounds in an added/removed/changed summary. */
+function compoundCount(value: unknown): number {
+  if (Array.isArray(value)) {
+    return value.length;
+  }
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.count === 'number') {
+      return record.count;
+    }
+    if (Array.isArray(record.items)) {
+      return record.items.length;
+    }
+  }
+  return count(value);
+}
+
+/** Describe an event in plain words. */
+export function describeEvent(event: IFeedEvent): IDescription {
+  const data = event.data ?? {};
+  const path = event.path || null;
+  switch (event.kind) {
+    case 'project.created':
+      return { verb: 'created the project', path: null, detail: '' };
+    case 'member.joined':
+      return { verb: 'joined the project', path: null, detail: '' };
+    case 'file.created':
+      return { verb: 'created', path, detail: '' };
+    case 'file.saved': {
+      const saves = count(data.count);
+      return {
+        verb: 'saved',
+        path,
+        detail: saves > 1 ? `(${plural(saves, 'save')})` : ''
+      };
+    }
+    case 'file.renamed': {
+      const from = text(data.from);
+      return {
+        verb: from ? `renamed ${from} to` : 'renamed a file to',
+        path,
+        detail: ''
+      };
+    }
+    case 'file.deleted':
+      return { verb: 'deleted', path: null, detail: path ?? 'a file' };
+    case 'snapshot.created': {
+      const paths = Array.isArray(data.paths) ? data.paths.length : 0;
+      const message = text(data.message).split('\n')[0];
+      return {
+        verb: 'took a snapshot',
+        path: paths === 1 && path ? path : null,
+        detail:
+          (paths > 1 ? `of ${plural(paths, 'file')}` : '') +
+          (message ? `${paths > 1 ? ': ' : ''}“${message}”` : '')
+      };
+    }
+    case 'version.restored':
+      return { verb: 'restored an earlier version of', path, detail: '' };
+    case 'post.created':
+      return { verb: 'posted', path: null, detail: '' };
+    case 'thread.opened':
+      return { verb: 'started a comment thread on', path, detail: '' };
+    case 'comment.added':
+      return { verb: 'commented on', path, detail: '' };
+    case 'thread.resolved':
+      return { verb: 'resolved a comment thread on', path, detail: '' };
+    case 'compounds.changed': {
+      const parts = [
+        ['added', compoundCount(data.added)],
+        ['removed', compoundCount(data.removed)],
+        ['changed', compoundCount(data.changed)]
+      ]
+        .filter(([, n]) => (n as number) > 0)
+        .map(([what, n]) => `${n} ${what}`);
+      return {
+        verb: 'changed compounds in',
+        path,
+        detail: parts.length ? `(${parts.join(', ')})` : ''
+      };
+    }
+    case 'molecule.shared':
+      return {
+        verb: 'shared a molecule',
+        path: path ? path : null,
+        detail: ''
+      };
+    default:
+      return { verb: event.summary || event.kind, path, detail: '' };
+  }
+}
+
+/** The notebook cell an event is about, if any. */
+export function cellOf(event: IFeedEvent): string | null {
+  const data = event.data ?? {};
+  const anchor = data.anchor as Record<string, unknown> | undefined;
+  const cell = data.cell_id ?? anchor?.cell_id;
+  return typeof cell === 'string' && cell ? cell : null;
+}
+
+/** The text-file line (0-based) an event is about, if any. */
+export function lineOf(event: IFeedEvent): number | null {
+  const anchor = (event.data ?? {}).anchor as
+    Record<string, unknown> | undefined;
+  const line = anchor?.line ?? (event.data ?? {}).line;
+  return typeof line === 'number' ? line : null;
+}
+
+/** The comment thread an event is about, if any. */
+export function threadOf(event: IFeedEvent): number | null {
+  const data = event.data ?? {};
+  const thread = data.thread_id ?? data.thread;
+  if (typeof thread === 'number') {
+    return thread;
+  }
+  if (thread && typeof thread === 'object') {
+    const id = (thread as Record<string, unknown>).id;
+    return typeof id === 'number' ? id : null;
+  }
+  return null;
+}
+
+/** The markdown body an event carries (posts and comments), if any. */
+export function bodyOf(event: IFeedEvent): string | null {
+  const body = (event.data ?? {}).body;
+  return typeof body === 'string' && body ? body : null;
+}
+
+/** The molecules an event carries, if any. */
+export function moleculesOfEvent(
+  event: IFeedEvent
+): { smiles: string; name?: string | null }[] {
+  const data = event.data ?? {};
+  const found: { smiles: string; name?: string | null }[] = [];
+  const add = (value: unknown) => {
+    if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (typeof record.smiles === 'string' && record.smiles) {
+        found.push({
+          smiles: record.smiles,
+          name: typeof record.name === 'string' ? record.name : null
+        });
+      }
+    }
+  };
+  if (Array.isArray(data.molecules)) {
+    data.molecules.forEach(add);
+  }
+  if (event.kind === 'molecule.shared') {
+    add(data.molecule ?? data);
+  }
+  if (event.kind === 'compounds.changed') {
+    for (const key of ['added', 'changed', 'removed']) {
+      const value = data[key];
+      const items = Array.isArray(value)
+        ? value
+        : value && typeof value === 'object'
+          ? ((value as Record<string, unknown>).items as unknown[])
+          : null;
+      if (Array.isArray(items)) {
+        items.slice(0, 4).forEach(add);
+      }
+    }
+  }
+  return found.slice(0, 12);
+}
