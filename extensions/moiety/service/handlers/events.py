@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ...core.errors import Forbidden, InvalidInput
-from ...core.events import _by_key, record_event, serialize_event
+from ...core.events import event_by_key, record_event, serialize_event
 from ...deployment.hub import REPORT_SCOPE
 from ..base import APIHandler
+from .threads import after_server_event, refresh_later
 
 SERVER_EVENT_KINDS = [
     "file.created",
@@ -60,17 +61,22 @@ class EventsHandler(APIHandler):
                 f"{actor!r} is not a member of the project's teams; report events of members.",
                 code="unknown-actor",
             )
-        event, created = await self.moiety.storage.write(_record, project=project["slug"], **body)
+        event, created, reread = await self.moiety.storage.write(
+            _record, project=project["slug"], **body
+        )
+        refresh_later(self.moiety, project["slug"], reread)
         self.write_json(event, status=201 if created else 200)
 
 
 def _record(session, *, published, project, key, **fields):
-    existing = _by_key(session, project, key)
+    existing = event_by_key(session, project, key)
     if existing is not None:
-        return serialize_event(existing), False
-    event = serialize_event(record_event(session, project=project, key=key, **fields))
+        return serialize_event(existing), False, []
+    recorded = record_event(session, project=project, key=key, **fields)
+    event = serialize_event(recorded)
+    reread = after_server_event(session, recorded, event, published)
     published.append(event)
-    return event, True
+    return event, True, reread
 
 
 default_handlers = [(r"api/events", EventsHandler)]
