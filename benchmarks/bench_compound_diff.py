@@ -1,8 +1,12 @@
 """Compound diff of two versions of a 10,000-compound file built from NCI data.
 
-Moiety's diff (standardized InChIKey identity) cold and with the old version already seen,
-against what a user might write by hand: compare canonical-SMILES sets without standardization.
-Correctness is checked against what the second version was built to contain.
+Moiety's diff (standardized InChIKey identity) cold (nothing read before; in one process and
+in worker processes), with the old version read before (as when it was committed), and warm
+(both versions read before, as when snapshots index compound files: a new process reading the
+identity cache on disk, then the same process again), against what a user might write by hand:
+compare canonical-SMILES sets without standardization. Two changes between the versions: a
+realistic one (a few hundred records) and a heavy one (a third of the file re-drawn). Correctness
+is checked against what the second version was built to contain.
 
 Run: .venv/bin/python benchmarks/bench_compound_diff.py [--quick]
 """
@@ -13,12 +17,19 @@ import io
 import os
 import platform
 import random
+import tempfile
 import time
 from pathlib import Path
 
 from rdkit import Chem, RDConfig, rdBase
 
-from moiety.core.chem import Identifier, Standardizer, diff_compounds, read_compounds
+from moiety.core.chem import (
+    Identifier,
+    Standardizer,
+    diff_compounds,
+    identity_workers,
+    read_compounds,
+)
 
 
 def machine() -> str:
@@ -31,7 +42,8 @@ def machine() -> str:
         platform.processor(),
     )
     versions = f"Python {platform.python_version()}, RDKit {rdBase.rdkitVersion}"
-    return f"{model}, {os.cpu_count()} cores, {versions}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{model}, {os.cpu_count()} cores, {versions}; load average {load} at the start"
 
 
 def structures(count: int) -> list[str]:
@@ -62,30 +74,41 @@ def as_csv(rows: list[tuple[str, str, float]]) -> bytes:
     return stream.getvalue().encode()
 
 
-def versions(count: int, rng: random.Random):
-    """Two versions and the truth: ids added, removed and changed."""
+def versions(count: int, rng: random.Random, scenario: str):
+    """Two versions and the truth: ids added, removed and changed.
+
+    ``realistic``: a few hundred records removed, added, with a new pIC50 or re-drawn as a
+    salt form, and the file re-ordered. ``heavy``: a third of the kept records re-drawn or
+    turned into salts, 5% added, 3% removed, 2% new values, shuffled.
+    """
     pool = structures(count + count // 20)
     base, extra = pool[:count], pool[count:]
     old = [(f"NCI-{i}", smiles, round(rng.uniform(4, 9), 2)) for i, smiles in enumerate(base)]
-    step = count // 10
-    removed = {row[0] for row in old[: step // 3]}
+    heavy = scenario == "heavy"
+    removed = {row[0] for row in old[: (count // 30 if heavy else count // 50)]}
     new = [row for row in old if row[0] not in removed]
     changed = set()
+    period = 10 if heavy else 100
     for index in range(len(new)):
         name, smiles, value = new[index]
         mol = Chem.MolFromSmiles(smiles)
-        if index % 10 == 1:
+        if index % period == 1:
             smiles = Chem.MolToSmiles(mol, doRandom=True)
-        elif index % 10 == 2:
+        elif index % period == 2:
             smiles += ".Cl"
-        elif index % 10 == 3:
+        elif heavy and index % 10 == 3:
             smiles += ".[Na+].[Cl-]"
         elif index % 50 == 4:
             value, changed = value + 1, changed | {name}
         new[index] = (name, smiles, value)
-    added = [(f"NEW-{i}", smiles, 6.0) for i, smiles in enumerate(extra)]
+    added = [(f"NEW-{i}", smiles, 6.0) for i, smiles in enumerate(extra[: None if heavy else 300])]
     new += added
-    rng.shuffle(new)
+    if heavy:
+        rng.shuffle(new)
+    else:
+        for _ in range(count // 20):
+            i, j = rng.randrange(len(new)), rng.randrange(len(new))
+            new[i], new[j] = new[j], new[i]
     truth = ({row[0] for row in added}, removed, changed)
     return as_csv(old), as_csv(new), truth
 
@@ -132,32 +155,84 @@ def wrong(result, truth) -> str:
     return "exact" if not any(counts) else f"{sum(counts)} wrong (+/-/~: {counts})"
 
 
+def texts_changed(old: bytes, new: bytes) -> int:
+    before = {row["smiles"] for row in csv.DictReader(io.StringIO(old.decode()))}
+    return sum(row["smiles"] not in before for row in csv.DictReader(io.StringIO(new.decode())))
+
+
+def start_pool(workers: int) -> None:
+    identity_workers.compute_parallel([("smiles", "C")] * 100, tautomers=False, workers=workers)
+
+
+def scenario_rows(old: bytes, new: bytes, workers: int):
+    rows = [("naive: canonical SMILES sets, no standardization", *timed(naive_diff, old, new))]
+    rows.append(
+        (
+            "Moiety cold, one process (nothing read before)",
+            *timed(moiety_diff, old, new, Identifier(workers=1)),
+        )
+    )
+    rows.append(
+        (
+            f"Moiety cold, {workers} worker processes (pool already started)",
+            *timed(moiety_diff, old, new, Identifier(workers=workers)),
+        )
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        with Identifier(cache_dir=cache, workers=workers) as commit:
+            read_compounds(old, "egfr.csv", identifier=commit)
+        with Identifier(cache_dir=cache, workers=workers) as identifier:
+            rows.append(
+                (
+                    "Moiety, old version read before (its commit), new one cold",
+                    *timed(moiety_diff, old, new, identifier),
+                )
+            )
+        with Identifier(cache_dir=cache, workers=workers) as identifier:
+            rows.append(
+                (
+                    "Moiety warm: both versions read before (new process, SQLite cache)",
+                    *timed(moiety_diff, old, new, identifier),
+                )
+            )
+            rows.append(
+                (
+                    "Moiety warm, same process again (memory cache)",
+                    *timed(moiety_diff, old, new, identifier),
+                )
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="2,000 compounds (under a minute)")
-    count = 2_000 if parser.parse_args().quick else 10_000
-    old, new, truth = versions(count, random.Random(7))
-    rows = []
-    rows.append(("naive: canonical SMILES sets", *timed(naive_diff, old, new)))
-    rows.append(("Moiety, cold (nothing seen before)", *timed(moiety_diff, old, new, Identifier())))
-    warm = Identifier()
-    read_compounds(old, "egfr.csv", identifier=warm)
-    rows.append(("Moiety, old version seen before", *timed(moiety_diff, old, new, warm)))
-
-    base = rows[0][1]
-    print(f"Compound diff of two {count:,}-compound CSV versions built from NCI data")
-    print(
-        f"(truth: +{len(truth[0])} \N{MINUS SIGN}{len(truth[1])} ~{len(truth[2])}; of the kept "
-        "records 10% re-drawn, 10% hydrochlorides, 10% with NaCl; file shuffled)\n"
-    )
+    parser.add_argument("--scenario", choices=["realistic", "heavy", "both"], default="both")
+    args = parser.parse_args()
+    count = 2_000 if args.quick else 10_000
+    workers = os.cpu_count() or 1
+    started, _ = timed(start_pool, workers)
+    print(f"Compound diff of two {count:,}-compound CSV versions built from NCI data\n")
     print(f"Machine: {machine()}\n")
-    print("| method | time s | vs naive | + | \N{MINUS SIGN} | ~ | correctness |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
-    for name, seconds, result in rows:
-        sizes = " | ".join(str(len(part)) for part in result)
+    print(f"Starting the {workers} identity worker processes (once per process): {started:.2f} s\n")
+    scenarios = ["realistic", "heavy"] if args.scenario == "both" else [args.scenario]
+    for scenario in scenarios:
+        old, new, truth = versions(count, random.Random(7), scenario)
         print(
-            f"| {name} | {seconds:.2f} | {seconds / base:.2f}x | {sizes} | {wrong(result, truth)} |"
+            f"**{scenario}**: truth +{len(truth[0])} \N{MINUS SIGN}{len(truth[1])} "
+            f"~{len(truth[2])}; {texts_changed(old, new):,} of the new version's structure texts "
+            "are not in the old one (re-drawn, salt forms, added); "
+            + ("shuffled\n" if scenario == "heavy" else f"{count // 20} pairs of rows swapped\n")
         )
+        rows = scenario_rows(old, new, workers)
+        base = rows[0][1]
+        print("| method | time s | vs naive | + | \N{MINUS SIGN} | ~ | correctness |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for name, seconds, result in rows:
+            sizes = " | ".join(str(len(part)) for part in result)
+            ratio = f"{seconds / base:.2f}x"
+            print(f"| {name} | {seconds:.2f} | {ratio} | {sizes} | {wrong(result, truth)} |")
+        print()
 
 
 if __name__ == "__main__":

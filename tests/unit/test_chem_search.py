@@ -18,6 +18,12 @@ QUERIES = [
     ("[r5;#7]", "smarts"),
     ("Brc1cccc(N)c1", "smiles"),
     ("[$(C#N)]", "smarts"),
+    ("[#7;R]", "smarts"),
+    ("[N;!R]C(=O)", "smarts"),
+    ("c-c", "smarts"),
+    ("[#6]@[#7]", "smarts"),
+    ("[c,n;H1]", "smarts"),
+    ("[r6;!a]~[#7]", "smarts"),
 ]
 
 

@@ -110,6 +110,17 @@ def _distinct(values: list[Any]) -> list[Any]:
 
 def _merge(records: list[CompoundRecord]) -> Compound:
     first = records[0]
+    if len(records) == 1:
+        properties = dict(first.properties)
+        return Compound(
+            first.key,
+            first.record,
+            first.name,
+            first.smiles,
+            properties,
+            [first.record],
+            [first.name],
+        )
     values: dict[str, list[Any]] = {}
     for record in records:
         for name, value in record.properties.items():

@@ -1,11 +1,11 @@
 """The substructure index of one compound file, and its copy on disk.
 
 Each file keeps its molecules in an RDKit mol holder (binary pickles in a ``CachedMolHolder``,
-about 0.3 KB each, where live molecules take about 16 KB) and their pattern fingerprints as a
-numpy array (see ``screen``). The holder serializes itself, so a restarted server loads a file's
-index from the cache directory instead of parsing the file again. Cache entries are named by the
-file's content hash, so they never go stale; they are JSON, a ``.npy`` array and RDKit's own
-serialization (no pickle).
+about 0.3 KB each, where live molecules take about 16 KB), and their pattern and feature
+fingerprints as numpy arrays (see ``screen`` and ``features``). The holder serializes itself,
+so a restarted server loads a file's index from the cache directory instead of parsing the file
+again. Cache entries are named by the file's content hash, so they never go stale; they are
+JSON, ``.npy`` arrays and RDKit's own serialization (no pickle).
 """
 
 import hashlib
@@ -23,17 +23,19 @@ from rdkit.Chem import rdSubstructLibrary
 
 from .compound_files import raw_records
 from .errors import ChemError
+from .features import molecule_features
 from .parsing import PARSERS
 from .records import RecordError
 from .screen import fingerprint_array, fingerprint_words
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 @dataclass(slots=True)
 class FileIndex:
     """Records (number, name, SMILES, properties) of one file, in file order, with their
-    molecules (``holder``) and fingerprints (``screens``, one column per molecule).
+    molecules (``holder``), pattern fingerprints (``screens``, one column per molecule) and
+    feature fingerprints (``features``, the same way).
 
     Position ``i`` of the lists is molecule ``i`` of the holder.
     """
@@ -47,6 +49,7 @@ class FileIndex:
     errors: list[RecordError]
     holder: rdSubstructLibrary.MolHolderBase
     screens: np.ndarray
+    features: np.ndarray
 
     def __len__(self) -> int:
         return len(self.records)
@@ -74,7 +77,8 @@ def build_file_index(
     _, raws = raw_records(data, path)
     holder = rdSubstructLibrary.MolHolder() if in_memory else rdSubstructLibrary.CachedMolHolder()
     fingerprints: list[bytes] = []
-    index = FileIndex(path, content_hash, [], [], [], [], [], holder, None)
+    features: list[bytes] = []
+    index = FileIndex(path, content_hash, [], [], [], [], [], holder, None, None)
     with rdBase.BlockLogs():
         for raw in raws:
             try:
@@ -87,11 +91,13 @@ def build_file_index(
             else:
                 holder.AddBinary(mol.ToBinary())
             fingerprints.append(fingerprint_words(mol))
+            features.append(molecule_features(mol))
             index.records.append(raw.record)
             index.names.append(raw.name)
             index.smiles.append(raw.smiles or Chem.MolToSmiles(mol))
             index.properties.append(raw.properties)
     index.screens = fingerprint_array(fingerprints)
+    index.features = fingerprint_array(features)
     return index
 
 
@@ -121,9 +127,10 @@ def save_file_index(index: FileIndex, cache_dir: Path, *, in_memory: bool = Fals
         "properties": index.properties,
         "errors": [error.to_dict() for error in index.errors],
     }
-    screens = io.BytesIO()
-    np.save(screens, index.screens, allow_pickle=False)
-    _write(entry.with_suffix(".npy"), screens.getvalue())
+    for suffix, array in ((".npy", index.screens), (".features.npy", index.features)):
+        stream = io.BytesIO()
+        np.save(stream, array, allow_pickle=False)
+        _write(entry.with_suffix(suffix), stream.getvalue())
     library = rdSubstructLibrary.SubstructLibrary(index.holder)
     _write(entry.with_suffix(".lib"), library.Serialize())
     _write(entry.with_suffix(".json"), json.dumps(meta).encode())
@@ -138,12 +145,13 @@ def load_file_index(
         meta = json.loads(entry.with_suffix(".json").read_bytes())
         library = rdSubstructLibrary.SubstructLibrary(entry.with_suffix(".lib").read_bytes())
         screens = np.load(entry.with_suffix(".npy"), allow_pickle=False)
+        features = np.load(entry.with_suffix(".features.npy"), allow_pickle=False)
     except (OSError, ValueError, RuntimeError):
         return None
     count = len(meta["records"])
     if meta.get("format") != INDEX_FORMAT or len(library) != count:
         return None
-    if count and screens.shape[1] != count:
+    if count and (screens.shape[1] != count or features.shape[1] != count):
         return None
     errors = [RecordError(**error) for error in meta["errors"]]
     return FileIndex(
@@ -156,6 +164,7 @@ def load_file_index(
         errors,
         library.GetMolHolder(),
         screens,
+        features,
     )
 
 

@@ -7,7 +7,8 @@ general copy of the query instead: every atom whose query is more than an elemen
 aromaticity (``C``, ``n``) becomes ``*`` and every bond that is more than one bond order (or
 SMARTS's implicit single-or-aromatic) becomes ``~``. Any molecule that matches the query
 matches the copy, so the screen keeps it. Fingerprints are kept as one numpy array per file,
-word by word, so screening 100,000 molecules is a few vector operations.
+word by word, so screening 100,000 molecules is a few vector operations. SMARTS queries are
+screened by ``features`` too, which states much more of them for certain.
 """
 
 import re
@@ -53,10 +54,14 @@ def query_words(query: Chem.Mol) -> np.ndarray:
     return np.frombuffer(fingerprint_words(screen), dtype=np.uint64)
 
 
-def candidates(array: np.ndarray, words: np.ndarray, start: int = 0) -> np.ndarray:
-    """Positions from ``start`` on whose fingerprints have every bit of ``words``."""
+def candidates(
+    array: np.ndarray, words: np.ndarray, start: int = 0, *more: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Positions from ``start`` on whose fingerprints have every bit of ``words`` (and, for
+    each further ``(array, words)`` pair, every bit of those words in that array)."""
     keep = np.ones(array.shape[1] - start, dtype=bool)
-    for word in np.flatnonzero(words):
-        wanted = words[word]
-        keep &= (array[word, start:] & wanted) == wanted
+    for screens, wanted in ((array, words), *more):
+        for word in np.flatnonzero(wanted):
+            value = wanted[word]
+            keep &= (screens[word, start:] & value) == value
     return np.flatnonzero(keep) + start

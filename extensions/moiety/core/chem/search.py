@@ -2,9 +2,10 @@
 
 The index is built incrementally: each file is indexed by path and content hash, and a file
 whose hash did not change is not parsed again (nor, with a cache directory, after a restart).
-A query is screened by pattern fingerprints (``screen``: a screen that never drops a match)
-before the exact match, which RDKit's ``SubstructLibrary`` runs over the candidates on
-``num_threads`` threads with the same rules as ``Mol.HasSubstructMatch`` (chirality ignored).
+A query is screened by pattern fingerprints (``screen``: a screen that never drops a match), a
+SMARTS query also by feature fingerprints (``features``, exact as well), before the exact
+match, which RDKit's ``SubstructLibrary`` runs over the candidates on ``num_threads`` threads
+with the same rules as ``Mol.HasSubstructMatch`` (chirality ignored).
 Results come in a stable order, (path, record), and page: a search stops once it has ``limit``
 items and returns a cursor for the rest.
 """
@@ -17,11 +18,13 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdSubstructLibrary
 
 from .compound_files import is_compound_file
 from .errors import ChemError, InvalidCursor, InvalidLimit, UnsupportedFile
+from .features import query_features
 from .file_index import (
     FileIndex,
     build_file_index,
@@ -189,6 +192,8 @@ class SubstructureIndex:
             raise InvalidLimit(f"The limit must be a whole number from 1 to {MAX_LIMIT}.")
         mol = parse_query(query, kind)
         words = query_words(mol)
+        more = kind == "smarts"
+        feature_words = np.frombuffer(query_features(mol), dtype=np.uint64) if more else None
         after_path, after_record = decode_cursor(cursor) if cursor else ("", -1)
         with self._lock:
             files = sorted(self._files.items())
@@ -199,7 +204,8 @@ class SubstructureIndex:
             start = bisect.bisect_right(index.records, after_record) if path == after_path else 0
             if start >= len(index):
                 continue
-            positions = candidates(index.screens, words, start)
+            screens = [(index.features, feature_words)] if more else []
+            positions = candidates(index.screens, words, start, *screens)
             if not len(positions):
                 continue
             library = rdSubstructLibrary.SubstructLibrary(index.holder)
