@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+import os
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
@@ -72,3 +74,35 @@ class HubAPI:
 
     async def start_server(self, name: str) -> None:
         await self.request("POST", f"users/{quote(name)}/server", allow=(400,))
+
+    async def server_get(self, url: str, *, timeout: float | None = None) -> tuple[int, Any]:
+        """GET ``url``, a user server's API reached through the hub's proxy, with the
+        service's own token (it holds ``access:servers!group=moiety-projects``).
+
+        Returns ``(status, JSON answer or None)``; 599 when nothing answered in time.
+        Redirects are not followed: the hub answers them when the server is not running.
+        """
+        request = HTTPRequest(
+            url,
+            headers={"Authorization": f"token {self._token}", "Accept": "application/json"},
+            follow_redirects=False,
+            request_timeout=timeout or self.timeout,
+        )
+        try:
+            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        except (HTTPClientError, OSError):
+            return 599, None
+        try:
+            return response.code, json.loads(response.body) if response.body else None
+        except ValueError:
+            return response.code, None
+
+
+def public_origin() -> str:
+    """The hub's public address (``http://host:port``) as JupyterHub tells its services when
+    ``JupyterHub.public_url`` is set (``JUPYTERHUB_PUBLIC_HUB_URL``), else ``""``."""
+    url = os.environ.get("JUPYTERHUB_PUBLIC_HUB_URL") or os.environ.get("JUPYTERHUB_PUBLIC_URL")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""

@@ -1,8 +1,8 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
-from . import events, feed, me, presence, projects, session
+from . import events, feed, me, notifications, presence, projects, session, threads
 
-modules = [session, me, projects, feed, events, presence]
+modules = [session, me, projects, feed, events, presence, threads, notifications]
 
 
 def default_handlers(prefix: str) -> list[tuple]:
