@@ -2,6 +2,7 @@
 
 # ruff: noqa: S314 - xml.etree parses our own SVG output, to check that it is well-formed
 
+import asyncio
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from rdkit import Chem, RDConfig
 
 from moiety.core.chem import (
     Depicter,
+    DepictionCache,
     DepictionPool,
     DepictionTimeout,
     InputTooLarge,
@@ -121,3 +123,43 @@ def test_pool_stops_a_drawing_past_its_time_limit_and_keeps_working():
         depicter = Depicter(render=pool.render)
         assert depicter.depict("OCC") == depicter.depict("CCO")
         assert depicter.hits == 1
+
+
+def test_pool_draws_without_blocking_and_a_timeout_spares_other_drawings():
+    async def scenario(pool):
+        drawn = await pool.draw("OCC", 200, 150)
+        assert drawn[0] == "CCO"
+        assert ET.fromstring(drawn[1]).get("width") == "200px"
+        with pytest.raises(InvalidMolecule, match="unclosed ring"):
+            await pool.draw("C1CC")
+        with pytest.raises(InputTooLarge):
+            await pool.draw("C" * 1_001)
+        slow = asyncio.create_task(pool.draw("C" * 1_000))
+        innocent = asyncio.create_task(pool.draw("c1ccccc1O"))
+        ticks = 0
+        while not slow.done():
+            await asyncio.sleep(0)
+            ticks += 1
+        with pytest.raises(DepictionTimeout):
+            slow.result()
+        assert ticks > 100  # the event loop kept running while the worker drew
+        assert (await innocent)[0] == "Oc1ccccc1"
+        assert (await pool.draw("CCN"))[0] == "CCN"
+
+    with DepictionPool(workers=2, timeout=0.5) as pool:
+        pool.start()
+        asyncio.run(scenario(pool))
+
+
+def test_depiction_cache_keeps_one_picture_per_structure_and_is_bounded():
+    cache = DepictionCache(size=2)
+    assert cache.get("OCC", 300, 300) is None
+    assert cache.put("OCC", 300, 300, "CCO", "<svg>first</svg>") == "<svg>first</svg>"
+    assert cache.put("C(O)C", 300, 300, "CCO", "<svg>second</svg>") == "<svg>first</svg>"
+    assert cache.get("C(O)C", 300, 300) == "<svg>first</svg>"
+    assert cache.get("OCC", 200, 300) is None
+    cache.put("CCN", 300, 300, "CCN", "<svg>n</svg>")
+    cache.put("CCC", 300, 300, "CCC", "<svg>c</svg>")
+    assert cache.get("OCC", 300, 300) is None
+    assert len(cache) == 2
+    assert (cache.hits, cache.misses) == (1, 3)

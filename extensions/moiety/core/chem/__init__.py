@@ -4,7 +4,8 @@ Plain Python over RDKit, no web framework; the service and the server extension 
 """
 
 from .compound_files import is_compound_file, read_compounds
-from .depict import Depicter, draw_svg, render_svg
+from .depict import Depicter, depict_job, draw_svg, render_svg
+from .depict_cache import DepictionCache
 from .depict_pool import DepictionPool
 from .diff import CompoundDiff, diff_compounds, highlights
 from .errors import (
@@ -32,6 +33,7 @@ __all__ = [
     "CompoundFile",
     "CompoundRecord",
     "Depicter",
+    "DepictionCache",
     "DepictionFailed",
     "DepictionPool",
     "DepictionTimeout",
@@ -50,6 +52,7 @@ __all__ = [
     "SubstructureIndex",
     "SyncReport",
     "UnsupportedFile",
+    "depict_job",
     "diff_compounds",
     "draw_svg",
     "highlights",

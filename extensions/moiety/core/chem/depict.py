@@ -68,6 +68,16 @@ def render_svg(
     return draw_svg(parse_smiles(smiles), width, height, legend)
 
 
+def depict_job(
+    smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+) -> tuple[str, str]:
+    """Parse, canonicalize and draw: ``(canonical SMILES, SVG)``, as a server's worker runs it
+    (so that not even parsing a pathological input happens on the server's event loop)."""
+    check_size(width, height)
+    mol = parse_smiles(smiles)
+    return Chem.MolToSmiles(mol), draw_svg(mol, width, height, legend)
+
+
 class Depicter:
     """Depictions cached by (canonical SMILES, width, height, legend), least recently used out.
 

@@ -5,13 +5,14 @@ is stopped by ending the worker processes and starting fresh ones. Workers start
 ``forkserver`` (not ``fork``, which is unsafe in a threaded server) with RDKit preloaded.
 """
 
+import asyncio
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from threading import Lock
 
-from .depict import DEFAULT_SIZE, render_svg
+from .depict import DEFAULT_SIZE, depict_job, render_svg
 from .errors import DepictionFailed, DepictionTimeout
 
 DEFAULT_TIMEOUT = 5.0
@@ -63,6 +64,39 @@ class DepictionPool:
             raise DepictionFailed(
                 "The drawing worker stopped before it answered; try again."
             ) from None
+
+    def start(self) -> None:
+        """Start every worker now (else the first drawings wait for them, about a second)."""
+        with self._lock:
+            futures = [self._executor.submit(int) for _ in range(self.workers)]
+        for future in futures:
+            future.result()
+
+    async def draw(
+        self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+    ) -> tuple[str, str]:
+        """``(canonical SMILES, SVG)`` without blocking the event loop; parsing happens in the
+        worker too. Raises the core's errors, DepictionTimeout past ``timeout`` seconds, or
+        DepictionFailed if the workers stopped twice (a drawing whose workers were ended
+        because another one timed out is tried once more)."""
+        for attempt in range(2):
+            with self._lock:
+                executor = self._executor
+                future = executor.submit(depict_job, smiles, width, height, legend)
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            except TimeoutError:
+                await asyncio.to_thread(self._replace, executor)
+                raise DepictionTimeout(
+                    f"Drawing this molecule took longer than {self.timeout:g} s and was stopped."
+                ) from None
+            except BrokenProcessPool:
+                await asyncio.to_thread(self._replace, executor)
+                if attempt:
+                    raise DepictionFailed(
+                        "The drawing worker stopped before it answered; try again."
+                    ) from None
+        raise AssertionError("unreachable")
 
     def _replace(self, executor: ProcessPoolExecutor) -> None:
         with self._lock:

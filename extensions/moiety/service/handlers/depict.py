@@ -1,0 +1,114 @@
+"""``GET /api/depict``: an SVG of a structure, drawn by the chemistry core.
+
+Any logged-in hub user may call it (structures are not project data). Drawing, and even
+parsing, happens in worker processes with a time limit (``DepictionPool``), so a pathological
+structure never blocks the event loop; answers are cached by canonical structure
+(``DepictionCache``), so a repeated request costs a dictionary lookup. The pool and the cache are
+the app's (``depiction_pool``, ``depiction_cache``) when it has them, else made here on first use.
+
+The SVG is served so that opened directly it can run nothing: ``nosniff`` and a CSP without
+scripts. It is the caller's to cache for a day (``Cache-Control: private``).
+"""
+
+from __future__ import annotations
+
+from threading import Lock
+
+from ...core.chem import ChemError, DepictionCache, DepictionPool, DepictionTimeout
+from ...core.chem.depict import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
+from ...core.chem.errors import DepictionFailed, InputTooLarge
+from ...core.chem.parsing import MAX_TEXT_LENGTH
+from ...core.errors import InvalidInput, MoietyError, TooLarge
+from ..base import APIHandler
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+CACHE_CONTROL = "private, max-age=86400"
+
+_lock = Lock()
+_fallback: dict[str, object] = {}
+
+
+class Unprocessable(MoietyError):
+    status = 422
+    code = "depiction-timeout"
+
+
+class Unavailable(MoietyError):
+    status = 503
+    code = "depiction-failed"
+
+
+def depiction_tools(moiety) -> tuple[DepictionPool, DepictionCache]:
+    """The app's pool and cache, or ones made on first use with the defaults."""
+    pool = getattr(moiety, "depiction_pool", None)
+    cache = getattr(moiety, "depiction_cache", None)
+    if pool is not None and cache is not None:
+        return pool, cache
+    with _lock:
+        if not _fallback:
+            _fallback["pool"] = DepictionPool()
+            _fallback["cache"] = DepictionCache()
+    return pool or _fallback["pool"], cache or _fallback["cache"]
+
+
+def _single(arguments: dict[str, list[str]], name: str) -> str | None:
+    values = arguments.get(name)
+    if values is None:
+        return None
+    if len(values) != 1:
+        raise InvalidInput(f"Give {name!r} once.", code="repeated-argument")
+    return values[0]
+
+
+def _size(arguments: dict[str, list[str]], name: str) -> int:
+    text = _single(arguments, name)
+    if text is None:
+        return DEFAULT_SIZE
+    if not text.isdigit() or not MIN_SIZE <= int(text) <= MAX_SIZE:
+        raise InvalidInput(
+            f"The {name} must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; "
+            f"got {text[:20]!r}.",
+            code="invalid-size",
+        )
+    return int(text)
+
+
+def _service_error(error: ChemError) -> MoietyError:
+    code = error.code.replace("_", "-")
+    if isinstance(error, DepictionTimeout):
+        return Unprocessable(str(error), code=code)
+    if isinstance(error, DepictionFailed):
+        return Unavailable(str(error), code=code)
+    return InvalidInput(str(error), code=code)
+
+
+class DepictHandler(APIHandler):
+    def set_default_headers(self):
+        super().set_default_headers()
+        self.set_header("Content-Security-Policy", CSP)
+
+    async def get(self):
+        arguments = self.query_lists({"smiles", "width", "height"})
+        smiles = _single(arguments, "smiles")
+        if smiles is None or not smiles.strip():
+            raise InvalidInput("Give the structure to draw as 'smiles'.", code="missing-smiles")
+        if len(smiles) > MAX_TEXT_LENGTH:
+            raise TooLarge(
+                f"This SMILES has {len(smiles):,} characters; the limit is {MAX_TEXT_LENGTH:,}.",
+                code=InputTooLarge.code.replace("_", "-"),
+            )
+        width, height = _size(arguments, "width"), _size(arguments, "height")
+        pool, cache = depiction_tools(self.moiety)
+        svg = cache.get(smiles, width, height)
+        if svg is None:
+            try:
+                canonical, drawn = await pool.draw(smiles, width, height)
+            except ChemError as error:
+                raise _service_error(error) from None
+            svg = cache.put(smiles, width, height, canonical, drawn)
+        self.set_header("Content-Type", "image/svg+xml")
+        self.set_header("Cache-Control", CACHE_CONTROL)
+        self.finish(svg)
+
+
+default_handlers = [(r"api/depict", DepictHandler)]
