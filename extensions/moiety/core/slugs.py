@@ -2,6 +2,8 @@
 
 import re
 
+from .errors import InvalidInput
+
 _SLUG = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
 MIN_LENGTH = 2
 MAX_LENGTH = 40
@@ -12,15 +14,10 @@ RULES = (
 )
 
 
-class InvalidSlug(ValueError):
+class InvalidSlug(InvalidInput, ValueError):
     """A project slug that does not follow :data:`RULES`."""
 
-    status = 400
     code = "invalid-slug"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def validate_slug(slug: object) -> str:

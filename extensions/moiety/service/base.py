@@ -14,6 +14,9 @@ from ..core.access import Caller, Directory
 from ..core.errors import InvalidInput, MoietyError, NotFound, NotLoggedIn, TooLarge
 
 MAX_BODY = 64 * 1024
+MAX_REQUEST = MAX_BODY + 16 * 1024
+"""A request may carry a 64 KiB text plus its JSON envelope; the text's own limit is checked
+where it is used (posts, comments), so either way a person gets a 413 that says which."""
 
 
 class BaseHandler(HubOAuthenticated, web.RequestHandler):
@@ -98,8 +101,11 @@ class APIHandler(BaseHandler):
 
     def json_body(self, schema: dict) -> dict:
         """The request body parsed and checked against ``schema`` (a JSON Schema)."""
-        if len(self.request.body) > MAX_BODY:
-            raise TooLarge(f"The request body is larger than {MAX_BODY // 1024} KiB.")
+        if len(self.request.body) > MAX_REQUEST:
+            raise TooLarge(
+                f"The request body is larger than {MAX_REQUEST // 1024} KiB; texts may be at "
+                f"most {MAX_BODY // 1024} KiB."
+            )
         try:
             body = json.loads(self.request.body or b"null")
         except ValueError as e:

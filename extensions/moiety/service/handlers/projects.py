@@ -29,10 +29,7 @@ class ProjectsHandler(APIHandler):
 
     async def post(self):
         body = self.json_body(CREATE_SCHEMA)
-        try:
-            validate_slug(body["slug"])
-        except ValueError as e:
-            raise InvalidInput(str(e), code="invalid-slug") from None
+        validate_slug(body["slug"])
         directory = await self.moiety.directory.get()
         unknown = sorted(set(body["teams"]) - set(directory.teams))
         if unknown:
