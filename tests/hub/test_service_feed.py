@@ -159,7 +159,8 @@ BAD_POSTS = [
     (json.dumps({"project": "egfr-sar"}).encode(), 400, "invalid"),
     (json.dumps({"project": "egfr-sar", "body": "   "}).encode(), 400, None),
     (json.dumps({"project": "egfr-sar", "body": "hi @carol"}).encode(), 400, None),
-    (json.dumps({"project": "egfr-sar", "body": "x" * 70_000}).encode(), 413, "too-large"),
+    (json.dumps({"project": "egfr-sar", "body": "x" * 70_000}).encode(), 413, "post-too-large"),
+    (json.dumps({"project": "egfr-sar", "body": "x" * 90_000}).encode(), 413, "too-large"),
     (json.dumps([1, 2]).encode(), 400, "invalid"),
 ]
 
