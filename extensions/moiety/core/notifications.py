@@ -205,7 +205,10 @@ def thread_brief(thread: Thread) -> dict[str, Any]:
 
 
 def _mine(user: str, visible: Collection[str]):
-    visible_events = select(Event.id).where(Event.project.in_(set(visible)))
-    return select(Notification).where(
-        Notification.user == user, Notification.event_id.in_(visible_events)
+    """The user's notifications about events of ``visible`` projects: walked in the
+    ``(user, id)`` index, each event found by its key."""
+    return (
+        select(Notification)
+        .join(Event, Event.id == Notification.event_id)
+        .where(Notification.user == user, Event.project.in_(set(visible)))
     )
