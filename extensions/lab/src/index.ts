@@ -5,17 +5,24 @@
  *   and provides IMoietyServer.
  * - `moiety:plugin` provides IMoietyClient, the client of the Moiety service
  *   (its settings are schema/plugin.json).
- * - `moiety:panel` adds the Moiety panel to the left sidebar.
+ * - `moiety:live` provides IMoietyLive, the page's one live stream.
+ * - `moiety:workspace` provides IMoietyWorkspace (this server's project,
+ *   opening projects and files).
+ * - `moiety:activity`, `moiety:projects`: the Activity and Projects panels
+ *   (left sidebar).
+ * - `moiety:comments`, `moiety:history`: the Comments and History panels
+ *   (right sidebar, project servers only), with cell badges and commands.
+ * - `moiety:notifications`: the bell in the top bar.
+ * - `moiety:presence`: who else is in this project server (top bar).
  *
  * Only small modules are imported statically; panel contents and anything
  * heavy are loaded with dynamic import() when first needed.
  */
 import {
-  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
@@ -26,15 +33,16 @@ import {
   MoietyClient,
   serviceUrlFromHubPrefix
 } from './api/service';
-import { moietyIcon } from './icons';
-import { MoietySidebar, PANEL_ID } from './panel/sidebar';
+import { activityPlugin } from './plugins/activity';
+import { commentsPlugin } from './plugins/comments';
+import { historyPlugin } from './plugins/history';
+import { livePlugin } from './plugins/live';
+import { notificationsPlugin } from './plugins/notifications';
+import { presencePlugin } from './plugins/presence';
+import { OPEN_PANEL_COMMAND, projectsPlugin } from './plugins/projects';
+import { workspacePlugin } from './plugins/workspace';
 import { IHealth, IMoietyClient, IMoietyServer, IVersionCheck } from './tokens';
 import { checkServerVersion } from './version';
-
-/** Command ids. */
-const CommandIDs = {
-  openPanel: 'moiety:open-panel'
-} as const;
 
 const serverPlugin: JupyterFrontEndPlugin<IMoietyServer> = {
   id: 'moiety:server',
@@ -62,11 +70,11 @@ function notifyVersionProblem(
     return;
   }
   console.warn(`Moiety: ${check.message}`);
-  const actions = app.commands.hasCommand(CommandIDs.openPanel)
+  const actions = app.commands.hasCommand(OPEN_PANEL_COMMAND)
     ? [
         {
-          label: 'Open the Moiety panel',
-          callback: () => void app.commands.execute(CommandIDs.openPanel)
+          label: 'Open the Projects panel',
+          callback: () => void app.commands.execute(OPEN_PANEL_COMMAND)
         }
       ]
     : [];
@@ -132,36 +140,15 @@ const clientPlugin: JupyterFrontEndPlugin<IMoietyClient> = {
   }
 };
 
-const panelPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'moiety:panel',
-  description: 'The Moiety panel in the left sidebar: who you are, your teams.',
-  autoStart: true,
-  requires: [IMoietyClient, IMoietyServer],
-  optional: [ILayoutRestorer, ICommandPalette],
-  activate: (
-    app: JupyterFrontEnd,
-    client: IMoietyClient,
-    server: IMoietyServer,
-    restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
-  ): void => {
-    const sidebar = new MoietySidebar(async () => {
-      const { createPanelContent } = await import('./panel/view');
-      return createPanelContent(client, server.check);
-    });
-    app.shell.add(sidebar, 'left', { rank: 850 });
-    restorer?.add(sidebar, PANEL_ID);
-
-    app.commands.addCommand(CommandIDs.openPanel, {
-      label: 'Open the Moiety Panel',
-      caption: 'Show who you are in Moiety, your teams and warnings',
-      icon: moietyIcon,
-      execute: () => {
-        app.shell.activateById(PANEL_ID);
-      }
-    });
-    palette?.addItem({ command: CommandIDs.openPanel, category: 'Moiety' });
-  }
-};
-
-export default [serverPlugin, clientPlugin, panelPlugin];
+export default [
+  serverPlugin,
+  clientPlugin,
+  livePlugin,
+  workspacePlugin,
+  activityPlugin,
+  projectsPlugin,
+  commentsPlugin,
+  historyPlugin,
+  notificationsPlugin,
+  presencePlugin
+];

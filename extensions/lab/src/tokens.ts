@@ -132,7 +132,7 @@ export const IMoietyLive = new Token<IMoietyLive>(
 export interface IOpenFileOptions {
   /** Scroll to this notebook cell. */
   cellId?: string | null;
-  /** Go to this line (0-based) of a text file. */
+  /** Go to this line (counted from 1) of a text file. */
   line?: number | null;
   /** Show this comment thread in the Comments panel. */
   threadId?: number | null;

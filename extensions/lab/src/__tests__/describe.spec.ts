@@ -1,5 +1,6 @@
 import {
   bodyOf,
+  describeNotification,
   cellOf,
   describeEvent,
   moleculesOfEvent,
@@ -108,5 +109,38 @@ describe('relativeTime', () => {
     ['not a date', 'not a date']
   ])('%s is %s', (iso, expected) => {
     expect(relativeTime(iso, now)).toBe(expected);
+  });
+});
+
+describe('describeNotification', () => {
+  it('says who did what where', () => {
+    const comment = feedEvent({
+      actor: 'alice',
+      kind: 'comment.added',
+      path: 'a.ipynb'
+    });
+    expect(describeNotification({ reason: 'mention', event: comment })).toBe(
+      'alice mentioned you in a comment on a.ipynb'
+    );
+    expect(
+      describeNotification({
+        reason: 'mention',
+        event: feedEvent({ actor: 'bob', kind: 'post.created' })
+      })
+    ).toBe('bob mentioned you in a post');
+    expect(describeNotification({ reason: 'reply', event: comment })).toBe(
+      'alice replied to a thread you are in on a.ipynb'
+    );
+    expect(
+      describeNotification({
+        reason: 'watch',
+        event: feedEvent({
+          actor: 'bob',
+          kind: 'file.saved',
+          path: 'x.ipynb',
+          data: { count: 2 }
+        })
+      })
+    ).toBe('bob saved x.ipynb (2 saves)');
   });
 });

@@ -56,7 +56,7 @@ describe('ThreadsModel', () => {
     });
     await threads.refresh();
     expect(calls[0][0]).toBe(
-      'api/threads?project=egfr-sar&path=analysis.ipynb&state=all'
+      'api/threads?project=egfr-sar&path=analysis.ipynb&state=all&limit=200'
     );
     expect(threads.threads.map(t => t.id)).toEqual([1, 3, 4, 2]);
     expect(threads.orphaned.map(t => t.id)).toEqual([4]);
@@ -189,5 +189,26 @@ describe('ThreadsModel', () => {
       { emoji: '👍', count: 1, reacted: true }
     ]);
     expect(calls[1][1]).toMatchObject({ method: 'POST' });
+  });
+});
+
+describe('ThreadsModel paging', () => {
+  it('follows the next cursor', async () => {
+    const { client, calls } = scripted({
+      'api/threads': [
+        { items: [thread({ id: 1 })], next: 'c2' },
+        { items: [thread({ id: 2 })], next: null }
+      ]
+    });
+    const threads = new ThreadsModel({
+      client,
+      project: 'egfr-sar',
+      path: 'analysis.ipynb'
+    });
+    await threads.refresh();
+    expect(threads.threads.map(t => t.id)).toEqual([1, 2]);
+    expect(calls[1][0]).toBe(
+      'api/threads?project=egfr-sar&path=analysis.ipynb&state=all&limit=200&before=c2'
+    );
   });
 });

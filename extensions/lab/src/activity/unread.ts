@@ -110,7 +110,8 @@ export class UnreadMarker {
 
   /** The feed came on screen: keep the divider, count everything as seen. */
   beginViewing(): void {
-    this._divider = this._lastSeen ?? this._newest;
+    // On a first visit nothing is "new": everything is.
+    this._divider = this._lastSeen ?? Number.MAX_SAFE_INTEGER;
     this._viewing = true;
     this.markSeen();
   }

@@ -66,10 +66,11 @@ export interface IStartAnswer {
   ready: boolean;
 }
 
-/** Where a thread is anchored in its file. */
+/** Where a thread is anchored in its file (lines count from 1). */
 export interface IAnchor {
   cell_id?: string | null;
   line?: number | null;
+  line_end?: number | null;
 }
 
 /** One comment of a thread. */
@@ -94,7 +95,7 @@ export interface IThread {
   /** current: the anchor is as it was; outdated: its cell changed; orphaned: it is gone. */
   anchor_state: 'current' | 'outdated' | 'orphaned';
   created_at: string;
-  author?: string;
+  created_by?: string;
   comments: IComment[];
 }
 
@@ -105,6 +106,14 @@ export interface INotification {
   read: boolean;
   created_at?: string;
   event: IFeedEvent;
+  /** The thread it is about, if any. */
+  thread?: {
+    id: number;
+    project: string;
+    path: string;
+    cell_id?: string | null;
+    line?: number | null;
+  } | null;
 }
 
 /** A version of a file (`GET history`). */

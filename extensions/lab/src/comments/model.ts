@@ -30,6 +30,10 @@ export const THREAD_KINDS = new Set([
   'version.restored'
 ]);
 
+/** Threads fetched per request, and the most pages read for one file. */
+const PAGE_SIZE = 200;
+const MAX_PAGES = 10;
+
 /** How a cell's threads sum up, for its badge. */
 export interface ICellSummary {
   /** Threads still open. */
@@ -240,14 +244,22 @@ export class ThreadsModel {
     const params = new URLSearchParams({
       project: this.project,
       path: this.path,
-      state: 'all'
+      state: 'all',
+      limit: String(PAGE_SIZE)
     });
     try {
-      const page = await this._client.request<IPage<IThread> | IThread[]>(
-        `api/threads?${params.toString()}`
-      );
-      const items = Array.isArray(page) ? page : (page?.items ?? []);
-      this._threads = [...items].sort(
+      const items: IThread[] = [];
+      for (let pages = 0; pages < MAX_PAGES; pages++) {
+        const page = await this._client.request<IPage<IThread>>(
+          `api/threads?${params.toString()}`
+        );
+        items.push(...(page?.items ?? []));
+        if (!page?.next) {
+          break;
+        }
+        params.set('before', page.next);
+      }
+      this._threads = items.sort(
         (a, b) => Date.parse(a.created_at) - Date.parse(b.created_at)
       );
       this._status = 'ready';

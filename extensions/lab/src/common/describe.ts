@@ -4,22 +4,24 @@
  */
 import type { IFeedEvent } from '../api/types';
 
-/** The kinds of events, with the label the filters show. */
-export const EVENT_KINDS: { kind: string; label: string }[] = [
-  { kind: 'post.created', label: 'Posts' },
-  { kind: 'thread.opened', label: 'Threads opened' },
-  { kind: 'comment.added', label: 'Comments' },
-  { kind: 'thread.resolved', label: 'Threads resolved' },
-  { kind: 'file.created', label: 'Files created' },
-  { kind: 'file.saved', label: 'Files saved' },
-  { kind: 'file.renamed', label: 'Files renamed' },
-  { kind: 'file.deleted', label: 'Files deleted' },
-  { kind: 'snapshot.created', label: 'Snapshots' },
-  { kind: 'version.restored', label: 'Restores' },
-  { kind: 'compounds.changed', label: 'Compound changes' },
-  { kind: 'molecule.shared', label: 'Shared molecules' },
-  { kind: 'project.created', label: 'New projects' },
-  { kind: 'member.joined', label: 'New members' }
+/** Kinds of events as the Activity filter groups them. */
+export const KIND_GROUPS: { label: string; kinds: string[] }[] = [
+  { label: 'Everything', kinds: [] },
+  {
+    label: 'Posts and shared molecules',
+    kinds: ['post.created', 'molecule.shared']
+  },
+  {
+    label: 'Comments',
+    kinds: ['thread.opened', 'comment.added', 'thread.resolved']
+  },
+  {
+    label: 'Files',
+    kinds: ['file.created', 'file.saved', 'file.renamed', 'file.deleted']
+  },
+  { label: 'Versions', kinds: ['snapshot.created', 'version.restored'] },
+  { label: 'Compounds', kinds: ['compounds.changed'] },
+  { label: 'Projects and members', kinds: ['project.created', 'member.joined'] }
 ];
 
 /** An event as a sentence: `actor` `verb` [`path`] [`detail`]. */
@@ -143,12 +145,18 @@ export function cellOf(event: IFeedEvent): string | null {
   return typeof cell === 'string' && cell ? cell : null;
 }
 
-/** The text-file line (0-based) an event is about, if any. */
+/** The text-file line (counted from 1) an event is about, if any. */
 export function lineOf(event: IFeedEvent): number | null {
   const anchor = (event.data ?? {}).anchor as
     Record<string, unknown> | undefined;
   const line = anchor?.line ?? (event.data ?? {}).line;
   return typeof line === 'number' ? line : null;
+}
+
+/** The plain-text excerpt of a comment an event carries, if any. */
+export function excerptOf(event: IFeedEvent): string | null {
+  const excerpt = (event.data ?? {}).excerpt;
+  return typeof excerpt === 'string' && excerpt ? excerpt : null;
 }
 
 /** The comment thread an event is about, if any. */
@@ -208,4 +216,28 @@ export function moleculesOfEvent(
     }
   }
   return found.slice(0, 12);
+}
+
+/** A notification in plain words (without the time). */
+export function describeNotification(notification: {
+  reason: string;
+  event: IFeedEvent;
+}): string {
+  const event = notification.event;
+  const where = event.path ? ` on ${event.path}` : '';
+  const isPost = event.kind === 'post.created';
+  switch (notification.reason) {
+    case 'mention':
+      return isPost
+        ? `${event.actor} mentioned you in a post`
+        : `${event.actor} mentioned you in a comment${where}`;
+    case 'reply':
+      return `${event.actor} replied to a thread you are in${where}`;
+    default: {
+      const d = describeEvent(event);
+      return [event.actor, d.verb, d.path ?? '', d.detail]
+        .filter(Boolean)
+        .join(' ');
+    }
+  }
 }
