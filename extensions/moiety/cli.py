@@ -16,6 +16,7 @@ from . import __version__
 from .client import MoietyAPIError, ServiceClient
 from .deployment import load_deployment
 from .deployment.settings import REPO_ROOT, DeploymentError
+from .ops.errors import OpsError
 
 HUB_CONFIG = REPO_ROOT / "hub_config" / "jupyterhub_config.py"
 
@@ -124,6 +125,76 @@ def cmd_project_list(args) -> int:
     return 0
 
 
+def _layout(args):
+    from .ops.layout import DataLayout
+
+    if args.data_dir:
+        os.environ["MOIETY_DATA_DIR"] = os.path.abspath(args.data_dir)
+    return DataLayout.from_deployment(load_deployment())
+
+
+def cmd_backup(args) -> int:
+    from .ops.backup import create_backup
+
+    layout = _layout(args)
+    print(f"Backing up {layout.data_dir} into {os.path.abspath(args.dir)}", flush=True)
+    manifest = create_backup(args.dir, layout, report=lambda line: print(f"  {line}", flush=True))
+    print(f"Backup complete in {manifest['duration_seconds']:.1f} s: {os.path.abspath(args.dir)}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .ops.restore import restore_backup
+
+    layout = _layout(args)
+    print(f"Restoring {os.path.abspath(args.dir)} into {layout.data_dir}", flush=True)
+    manifest = restore_backup(args.dir, layout, report=lambda line: print(f"  {line}", flush=True))
+    print(
+        f"Restored the backup of {manifest['created_at']} ({len(manifest['projects'])} projects). "
+        f"Start the hub with MOIETY_DATA_DIR={layout.data_dir}."
+    )
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from .ops.doctor import Doctor, exit_code
+
+    layout = _layout(args)
+    hub_url = args.hub_url
+    if not hub_url:
+        deployment = load_deployment()
+        host = "127.0.0.1" if deployment.ip in ("0.0.0.0", "") else deployment.ip  # noqa: S104
+        hub_url = f"http://{host}:{deployment.port}"
+    token = args.token or os.environ.get("MOIETY_TOKEN")
+    checks = Doctor(hub_url, layout, token=token, timeout=args.timeout).run()
+    for check in checks:
+        print(check.line())
+    code = exit_code(checks)
+    counts = {status: sum(c.status == status for c in checks) for status in ("OK", "WARN", "FAIL")}
+    print(f"{counts['OK']} OK, {counts['WARN']} WARN, {counts['FAIL']} FAIL")
+    return code
+
+
+def _add_ops_commands(sub) -> None:
+    backup = sub.add_parser(
+        "backup", help="back up the databases and every project repository, while the hub runs"
+    )
+    backup.add_argument("dir", help="a new (or empty) folder to write the backup into")
+    backup.add_argument("--data-dir", help="the deployment's data directory (MOIETY_DATA_DIR)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into a new data directory")
+    restore.add_argument("dir", help="the folder `moiety backup` wrote")
+    restore.add_argument(
+        "--data-dir", required=True, help="the new (empty) data directory to restore into"
+    )
+    restore.set_defaults(func=cmd_restore)
+    doctor = sub.add_parser("doctor", help="check a deployment and say what to fix")
+    doctor.add_argument("--data-dir", help="the deployment's data directory (MOIETY_DATA_DIR)")
+    doctor.add_argument("--timeout", type=float, default=10, help="seconds per HTTP request")
+    _add_connection_options(doctor)
+    doctor.set_defaults(func=cmd_doctor)
+
+
 def _add_connection_options(parser) -> None:
     parser.add_argument("--hub-url", help="the hub's public URL (default: from moiety.toml)")
     parser.add_argument("--token", help="hub API token (default: $MOIETY_TOKEN)")
@@ -151,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = project_sub.add_parser("list", help="the projects you can see")
     _add_connection_options(listing)
     listing.set_defaults(func=cmd_project_list)
+    _add_ops_commands(sub)
     return parser
 
 
@@ -160,6 +232,9 @@ def main(argv=None) -> int:
         return args.func(args)
     except (DeploymentError, CommandError) as e:
         print(f"moiety: {e}", file=sys.stderr)
+        return 2
+    except OpsError as e:
+        print(f"moiety {args.command}: {e.message}", file=sys.stderr)
         return 2
     except MoietyAPIError as e:
         print(f"moiety: {e.message}", file=sys.stderr)

@@ -1,0 +1,129 @@
+"""``moiety restore``: a fresh data directory brought back to the state of a backup.
+
+Everything is checked before anything is written: the manifest, every checksum, an empty (or
+absent) target folder, and, for PostgreSQL, an empty target database of the same kind as the
+backup's. If a step fails, what the restore wrote into the data directory is removed again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from . import manifest as manifests
+from . import postgres, sqlite
+from .bundles import OUTBOX, clone_bundle
+from .errors import OpsError
+from .facts import service_facts, sqlite_service_facts
+from .layout import DataLayout, db_kind, shown
+from .worktree import apply
+
+Report = Callable[[str], None]
+
+
+def read_manifest(source: Path) -> dict:
+    return manifests.read(Path(source).absolute())
+
+
+def restore_backup(source: Path, layout: DataLayout, report: Report = lambda line: None) -> dict:
+    """Restore the backup in ``source`` into the deployment ``layout`` describes."""
+    source = Path(source).absolute()
+    manifest = read_manifest(source)
+    data_dir = layout.data_dir
+    if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
+        raise OpsError(
+            f"The data directory {data_dir} is not empty: restore only into a new or empty "
+            "folder (move this one away, or give another with --data-dir)."
+        )
+    targets = {
+        "service_db": _target(manifest["service_db"], layout.service_db_url, "service DB", layout),
+        "hub_db": _target(manifest["hub_db"], layout.hub_db_url, "hub DB", layout),
+    }
+    created = not data_dir.exists()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _restore_service_db(source, manifest["service_db"], targets["service_db"], report)
+        _restore_db(source, manifest["hub_db"], targets["hub_db"], "hub DB", report)
+        for project in manifest["projects"]:
+            _restore_project(source, project, layout.projects_root, report)
+        layout.projects_root.mkdir(exist_ok=True)
+        for entry in manifest["files"]:
+            dest = data_dir / Path(entry["file"]).name
+            shutil.copyfile(source / entry["file"], dest)
+            dest.chmod(0o600)
+    except BaseException:
+        _undo(data_dir, created)
+        raise
+    return manifest
+
+
+def _target(entry: dict, url: str, what: str, layout: DataLayout) -> str | Path:
+    """Where a DB goes: a SQLite path that does not exist yet, or an empty PostgreSQL DB."""
+    kind = db_kind(url, what)
+    if kind != entry["kind"]:
+        raise OpsError(
+            f"The backup holds a {entry['kind']} {what} but this deployment's {what} is {kind} "
+            f"({shown(url)}); restore into the same kind of database (set or unset "
+            f"{'MOIETY_DB_URL' if what == 'service DB' else 'MOIETY_HUB_DB_URL'})."
+        )
+    if kind == "sqlite":
+        path = layout.sqlite_path(url)
+        if path.exists():
+            raise OpsError(f"The {what} {path} already exists; restore into a new data directory.")
+        return path
+    if postgres.table_count(url):
+        raise OpsError(
+            f"The PostgreSQL {what} {shown(url)} is not empty: restore only into an empty "
+            "database (drop and create it, e.g. dropdb/createdb)."
+        )
+    return url
+
+
+def _restore_service_db(source: Path, entry: dict, target, report: Report) -> None:
+    _restore_db(source, entry, target, "service DB", report)
+    if isinstance(target, Path):
+        facts = sqlite_service_facts(target)
+    else:
+        facts = postgres.read(target, service_facts)
+    if facts["events"] != entry["events"] or facts["revision"] != entry["revision"]:
+        raise OpsError(
+            f"The restored service DB has {facts['events']} events at revision "
+            f"{facts['revision']}; the backup recorded {entry['events']} at {entry['revision']}."
+        )
+
+
+def _restore_db(source: Path, entry: dict, target, what: str, report: Report) -> None:
+    backup = source / entry["file"]
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sqlite.copy_database(backup, target)
+    else:
+        postgres.restore(target, backup)
+    report(f"{what}: restored ({entry['kind']}, revision {entry.get('revision')})")
+
+
+def _restore_project(source: Path, project: dict, projects_root: Path, report: Report) -> None:
+    slug = project["slug"]
+    target = projects_root / slug
+    bundle = source / project["bundle"]["file"] if project["bundle"] else None
+    clone_bundle(bundle, target, slug, project["head"], project["head_ref"])
+    worktree = source / project["worktree"]["file"] if project["worktree"] else None
+    apply(target, worktree, project["deleted"])
+    if project["outbox"]:
+        outbox = target / ".git" / OUTBOX
+        outbox.parent.mkdir(parents=True, exist_ok=True)
+        sqlite.copy_database(source / project["outbox"]["file"], outbox)
+    head = project["head"][:12] if project["head"] else "no commits"
+    report(f"project {slug}: HEAD {head}, {len(project['changed'])} uncommitted files restored")
+
+
+def _undo(data_dir: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        return
+    for child in data_dir.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
