@@ -1,8 +1,8 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
-from . import events, feed, me, notifications, presence, projects, session, threads
+from . import depict, events, feed, me, notifications, presence, projects, session, threads
 
-modules = [session, me, projects, feed, events, presence, threads, notifications]
+modules = [session, me, projects, feed, events, presence, threads, notifications, depict]
 
 
 def default_handlers(prefix: str) -> list[tuple]:
