@@ -18,12 +18,21 @@ from rdkit.Chem import rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
 
 from .errors import InvalidSize
+from .limits import DEFAULT_SIZE, MAX_LEGEND_LENGTH, MAX_SIZE, MIN_SIZE
 from .parsing import parse_smiles
 
-DEFAULT_SIZE = 300
-MIN_SIZE = 50
-MAX_SIZE = 2_000
-MAX_LEGEND_LENGTH = 200
+__all__ = [
+    "DEFAULT_SIZE",
+    "MAX_LEGEND_LENGTH",
+    "MAX_SIZE",
+    "MIN_SIZE",
+    "Depicter",
+    "check_size",
+    "clean_legend",
+    "depict_job",
+    "draw_svg",
+    "render_svg",
+]
 DEFAULT_CACHE_SIZE = 2_048
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -3,6 +3,7 @@
 RDKit's layout runs in C++ and cannot be interrupted from Python, so a pathological structure
 is stopped by ending the worker processes and starting fresh ones. Workers start through
 ``forkserver`` (not ``fork``, which is unsafe in a threaded server) with RDKit preloaded.
+This module does not load RDKit itself: a server that only hands drawings to workers never does.
 """
 
 import asyncio
@@ -12,11 +13,25 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from threading import Lock
 
-from .depict import DEFAULT_SIZE, depict_job, render_svg
 from .errors import DepictionFailed, DepictionTimeout
+from .limits import DEFAULT_SIZE
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_WORKERS = 2
+
+
+def render_svg(*args) -> str:
+    """``depict.render_svg`` in the worker (imported there, where it is preloaded)."""
+    from .depict import render_svg
+
+    return render_svg(*args)
+
+
+def depict_job(*args) -> tuple[str, str]:
+    """``depict.depict_job`` in the worker."""
+    from .depict import depict_job
+
+    return depict_job(*args)
 
 
 class DepictionPool:

@@ -18,11 +18,20 @@ import re
 from rdkit import Chem, rdBase
 
 from .errors import InputTooLarge, InvalidMolecule, InvalidQuery
+from .limits import MAX_ATOMS, MAX_MOLBLOCK_LENGTH, MAX_QUERY_ATOMS, MAX_TEXT_LENGTH
 
-MAX_TEXT_LENGTH = 5_000
-MAX_MOLBLOCK_LENGTH = 500_000
-MAX_ATOMS = 1_000
-MAX_QUERY_ATOMS = 100
+__all__ = [
+    "MAX_ATOMS",
+    "MAX_MOLBLOCK_LENGTH",
+    "MAX_QUERY_ATOMS",
+    "MAX_TEXT_LENGTH",
+    "PARSERS",
+    "parse_molblock",
+    "parse_query",
+    "parse_smarts",
+    "parse_smiles",
+    "rdkit_reason",
+]
 
 _TIMESTAMP = re.compile(r"^\[\d\d:\d\d:\d\d\] ?")
 _POSITION = re.compile(r"check for mistakes around position (\d+)")

@@ -5,6 +5,7 @@ parsing, happens in worker processes with a time limit (``DepictionPool``), so a
 structure never blocks the event loop; answers are cached by canonical structure
 (``DepictionCache``), so a repeated request costs a dictionary lookup. The pool and the cache are
 the app's (``depiction_pool``, ``depiction_cache``) when it has them, else made here on first use.
+The service process itself never loads RDKit: only the workers do.
 
 The SVG is served so that opened directly it can run nothing: ``nosniff`` and a CSP without
 scripts. It is the caller's to cache for a day (``Cache-Control: private``).
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 from threading import Lock
 
-from ...core.chem import ChemError, DepictionCache, DepictionPool, DepictionTimeout
-from ...core.chem.depict import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
-from ...core.chem.errors import DepictionFailed, InputTooLarge
-from ...core.chem.parsing import MAX_TEXT_LENGTH
+from ...core.chem.depict_cache import DepictionCache
+from ...core.chem.depict_pool import DepictionPool
+from ...core.chem.errors import ChemError, DepictionFailed, DepictionTimeout, InputTooLarge
+from ...core.chem.limits import DEFAULT_SIZE, MAX_SIZE, MAX_TEXT_LENGTH, MIN_SIZE
 from ...core.errors import InvalidInput, MoietyError, TooLarge
 from ..base import APIHandler
 
