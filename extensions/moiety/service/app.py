@@ -26,6 +26,7 @@ from .catalog import ProjectCatalog
 from .directory import CachedDirectory
 from .handlers import default_handlers
 from .hub_api import HubAPI
+from .metrics import ServiceMetrics
 from .project_setup import ProjectSetup
 from .storage import Storage
 from .stream import Broadcaster
@@ -119,6 +120,7 @@ class MoietyService(Application):
         self.presence = Presence()
         self.broadcaster = Broadcaster()
         self.projects = ProjectSetup(self)
+        self.metrics = ServiceMetrics(self)
         secret = self.cookie_secret()
         self.cursor_secret = hashlib.sha256(b"moiety-feed-cursor:" + secret).digest()
         handlers = [
@@ -137,6 +139,7 @@ class MoietyService(Application):
         return app
 
     def log_request(self, handler):
+        self.metrics.observe_request(handler)
         status = handler.get_status()
         log = self.log.warning if status >= 500 else self.log.debug
         log(
@@ -156,7 +159,7 @@ class MoietyService(Application):
     async def serve(self):
         app = self.make_app()
         self.storage = self.open_storage()
-        self.storage.on_commit(self.broadcaster.publish)
+        self.storage.on_commit(self.metrics.counting_events(self.broadcaster.publish))
         await self.storage.read(self.catalog.load)
         if self.seed_projects:
             await self.seed()
