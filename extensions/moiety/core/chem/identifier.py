@@ -122,12 +122,14 @@ class Identifier:
         for digest, (_, key, smiles, error) in self.store.get_many(missing).items():
             text = missing[digest][1]
             stored[digest] = error_from_text(error, text) if error else Identity(key, smiles)
-        self.stored_hits += len(stored)
+        with self._lock:
+            self.stored_hits += len(stored)
         self._remember(stored)
         return stored
 
     def _compute(self, items: list[tuple[str, str]]) -> list[Outcome]:
-        self.computed += len(items)
+        with self._lock:
+            self.computed += len(items)
         if self.workers > 1 and len(items) >= self.parallel_threshold:
             tautomers = self.standardizer.tautomers
             return identity_workers.compute_parallel(
