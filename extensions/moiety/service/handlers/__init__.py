@@ -1,8 +1,19 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
-from . import depict, events, feed, me, notifications, presence, projects, session, threads
+from . import (
+    depict,
+    events,
+    feed,
+    me,
+    metrics,
+    notifications,
+    presence,
+    projects,
+    session,
+    threads,
+)
 
-modules = [session, me, projects, feed, events, presence, threads, notifications, depict]
+modules = [session, me, projects, feed, events, presence, threads, notifications, depict, metrics]
 
 
 def default_handlers(prefix: str) -> list[tuple]:
