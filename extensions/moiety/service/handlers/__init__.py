@@ -1,6 +1,7 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
 from . import (
+    comments,
     depict,
     events,
     feed,
@@ -13,7 +14,19 @@ from . import (
     threads,
 )
 
-modules = [session, me, projects, feed, events, presence, threads, notifications, depict, metrics]
+modules = [
+    session,
+    me,
+    projects,
+    feed,
+    events,
+    presence,
+    threads,
+    comments,
+    notifications,
+    depict,
+    metrics,
+]
 
 
 def default_handlers(prefix: str) -> list[tuple]:

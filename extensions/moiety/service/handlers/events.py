@@ -6,7 +6,7 @@ from ...core.errors import Forbidden, InvalidInput
 from ...core.events import event_by_key, record_event, serialize_event
 from ...deployment.hub import REPORT_SCOPE
 from ..base import APIHandler
-from .threads import after_server_event, refresh_later
+from .thread_follow import after_server_event, refresh_later
 
 SERVER_EVENT_KINDS = [
     "file.created",

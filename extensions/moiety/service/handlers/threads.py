@@ -1,32 +1,22 @@
-"""Comment threads: ``/threads``, ``/threads/{id}``, ``/threads/{id}/comments``,
-``/comments/{id}`` (edit, delete), ``/comments/{id}/reactions`` and the discussions export
-``/projects/{slug}/discussions``.
+"""Comment threads: ``/threads``, ``/threads/{id}``, ``/threads/{id}/comments``.
 
-Anyone who can see a project reads and writes its threads (project servers only read); only
-a comment's author edits it; its author, leads of the project's teams and admins delete it;
-leads and admins export. Ids of things the caller cannot see answer 404.
+Anyone who can see a project reads and writes its threads (project servers only read them).
+Ids of threads the caller cannot see answer 404. Comments are in :mod:`.comments`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 
 import jsonschema
 
-from ...core import comments, discussion_export, thread_events, threads
-from ...core.errors import Forbidden, InvalidInput, MoietyError, TooLarge
+from ...core import comments, threads
+from ...core.errors import InvalidInput, MoietyError, TooLarge
 from ...core.events import serialize_event
-from ...core.notifications import notify_event
-from ...core.thread_anchors import Anchor, FileAnchors
-from ...core.thread_tracking import apply_file, follow_event
-from ...store.models import Event
+from ...core.thread_anchors import Anchor
 from ..base import APIHandler
 from .notifications import deliveries, people_only, single
 from .project_files import ProjectFiles
-
-log = logging.getLogger("moiety.threads")
 
 BODY = {"type": "string"}
 THREAD_SCHEMA = {
@@ -212,91 +202,6 @@ class RepliesHandler(ThreadHandler):
         self.write_json(await self.moiety.storage.write(run), status=201)
 
 
-class CommentHandler(DiscussionHandler):
-    async def patch(self, comment_id):
-        comment_id = row_id(comment_id, "comment")
-        body = self.json_body(COMMENT_SCHEMA)
-        visible, viewer = await self.visible_projects(), self.caller.name
-        catalog = self.moiety.catalog
-
-        def run(session, published):
-            comment = comments.get_comment(session, comment_id, visible)
-            members = self.members(catalog.get(comment.thread.project))
-            named = comments.edit_comment(
-                session, comment, actor=viewer, body=body["body"], members=members
-            )
-            thread_events.follow_comment(session, comment)
-            notes = threads.mention_on_edit(session, comment, named)
-            if notes:
-                event = session.get(Event, comment.event_id)
-                published.extend(deliveries(notes, event, thread=comment.thread))
-            return _comment_json(session, comment, viewer)
-
-        self.write_json(await self.moiety.storage.write(run))
-
-    async def delete(self, comment_id):
-        comment_id = row_id(comment_id, "comment")
-        visible, viewer = await self.visible_projects(), self.caller.name
-        moderated = self.moderated(visible)
-
-        def run(session, published):
-            comment = comments.get_comment(session, comment_id, visible)
-            moderator = comment.thread.project in moderated and self.caller.project is None
-            if comments.delete_comment(session, comment, actor=viewer, moderator=moderator):
-                thread_events.follow_comment(session, comment)
-            return _comment_json(session, comment, viewer)
-
-        self.write_json(await self.moiety.storage.write(run))
-
-
-class CommentReactionsHandler(DiscussionHandler):
-    async def post(self, comment_id):
-        await self.react(comments.add_reaction, comment_id, self.json_body(REACTION_SCHEMA))
-
-    async def delete(self, comment_id):
-        emoji = self.get_query_argument("emoji", None)
-        body = {"emoji": emoji} if emoji is not None else self.json_body(REACTION_SCHEMA)
-        await self.react(comments.remove_reaction, comment_id, body)
-
-    async def react(self, change, comment_id: str, body: dict) -> None:
-        comment_id = row_id(comment_id, "comment")
-        visible, viewer = await self.visible_projects(), self.caller.name
-
-        def run(session, published):
-            comment = comments.get_comment(session, comment_id, visible)
-            if self.caller.project is not None:
-                people_only(self, "react")
-            change(session, comment, user=viewer, emoji=body["emoji"])
-            summary = comments.reaction_summaries(session, [comment_id], viewer)[comment_id]
-            return {"comment": comment_id, "reactions": summary}
-
-        self.write_json(await self.moiety.storage.write(run))
-
-
-class ExportHandler(DiscussionHandler):
-    async def get(self, slug):
-        arguments = self.query_lists({"format"})
-        project = await self.visible_project(slug)
-        if not self.caller.moderates(project["teams"]):
-            raise Forbidden(
-                "Only leads of the project's teams and admins can export its discussions.",
-                code="not-a-lead",
-            )
-        kind = (single(self, arguments, "format") or "json").lower()
-        if kind not in ("json", "csv"):
-            raise InvalidInput(f"'format' is json or csv, not {kind!r}.", code="invalid")
-        export = discussion_export.export_csv if kind == "csv" else discussion_export.export_json
-        document = await self.moiety.storage.read(export, project["slug"], self.caller.name)
-        if kind == "json":
-            self.write_json(document)
-            return
-        self.set_header("Content-Type", "text/csv; charset=UTF-8")
-        self.set_header(
-            "Content-Disposition", f'attachment; filename="{project["slug"]}-discussions.csv"'
-        )
-        self.finish(document)
-
-
 def publish(session, published: list, change: threads.Change, viewer: str) -> dict:
     """The thread as the viewer sees it; its new event and notifications go to the streams."""
     if change.event is not None:
@@ -306,62 +211,8 @@ def publish(session, published: list, change: threads.Change, viewer: str) -> di
     return threads.serialize_threads(session, [change.thread], viewer)[0]
 
 
-def _comment_json(session, comment, viewer: str) -> dict:
-    reactions = comments.reaction_summaries(session, [comment.id], viewer)
-    return comments.serialize_comment(comment, reactions[comment.id])
-
-
-# --- following project servers' events ----------------------------------------------------
-
-
-def after_server_event(session, event, event_json: dict, published: list) -> list[str]:
-    """Once a project server's event is recorded: threads follow it (renames, deletions,
-    changed cells) and watchers are notified. Returns paths whose files must be read to
-    update line anchors (see :func:`refresh_later`). A failure here is logged and never
-    loses the event."""
-    try:
-        with session.begin_nested():
-            reread = follow_event(session, event)
-            notes = notify_event(session, event)
-    except Exception:
-        log.exception("Moiety: threads could not follow event %s", event.id)
-        return []
-    published.extend(deliveries(notes, event, event_json))
-    return reread
-
-
-_refreshing: set[asyncio.Task] = set()
-
-
-def refresh_later(app, slug: str, paths: list[str]) -> None:
-    """Read these files from the project and update their threads' anchors, in the
-    background (the project server that reported the event is not kept waiting)."""
-    if not paths:
-        return
-    task = asyncio.ensure_future(_refresh(app, slug, list(paths)))
-    _refreshing.add(task)
-    task.add_done_callback(_refreshing.discard)
-
-
-async def _refresh(app, slug: str, paths: list[str]) -> None:
-    files = ProjectFiles(app)
-    for path in paths:
-        try:
-            file = await files.read(slug, path, lines=True, start=False)
-            await app.storage.write(_apply_file, project=slug, file=file)
-        except Exception as e:
-            log.warning("Moiety: could not re-read %s in %s for its threads: %s", path, slug, e)
-
-
-def _apply_file(session, *, published, project: str, file: FileAnchors) -> int:
-    return apply_file(session, project, file)
-
-
 default_handlers = [
     (r"api/threads", ThreadsHandler),
     (r"api/threads/([^/]+)", ThreadHandler),
     (r"api/threads/([^/]+)/comments", RepliesHandler),
-    (r"api/comments/([^/]+)", CommentHandler),
-    (r"api/comments/([^/]+)/reactions", CommentReactionsHandler),
-    (r"api/projects/([^/]+)/discussions", ExportHandler),
 ]
