@@ -17,11 +17,13 @@ and classes, and atoms with the same facts, so it has every feature of the query
 never drops a match. Fingerprints are ``FEATURE_BITS`` bits, stored like the pattern screens.
 """
 
+from functools import cache
+
 import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdFingerprintGenerator
 
-from .query_facts import MOLECULE_BOND_CLASS, BondClass, atom_facts, bond_class
+from .query_facts import BondClass, atom_facts, bond_class
 
 FEATURE_BITS = 2048
 MAX_PATH = 4
@@ -37,12 +39,15 @@ _GENERATOR = rdFingerprintGenerator.GetRDKitFPGenerator(
 ELEMENT, AROMATIC, RING, RING_ONLY, BOND = 1, 2, 3, 4, 5
 
 
-def _bit(layer: int, first: int, second: int) -> int:
+def _bit(layer, first, second):
+    """The bit of a feature; works alike on ints and on numpy uint64 arrays (the low 32 bits
+    of a product do not depend on the wrap-around of the high ones)."""
     mixed = (layer * 0x9E3779B1) ^ ((first + 1) * 0x85EBCA77) ^ ((second + 3) * 0xC2B2AE3D)
     return (mixed & 0xFFFFFFFF) % FEATURE_BITS
 
 
-def _atom_bits(number: int | None, aromatic: bool | None, ring: int | None) -> list[int]:
+@cache
+def _atom_bits(number: int | None, aromatic: bool | None, ring: int | None) -> tuple[int, ...]:
     bits = []
     if ring is not None:
         bits.append(_bit(RING_ONLY, 0, ring))
@@ -52,7 +57,7 @@ def _atom_bits(number: int | None, aromatic: bool | None, ring: int | None) -> l
             bits.append(_bit(AROMATIC, number, int(aromatic)))
         if ring is not None:
             bits.append(_bit(RING, number, ring))
-    return bits
+    return tuple(bits)
 
 
 def _bond_bit(first: int, second: int, kind: BondClass) -> int:
@@ -60,27 +65,41 @@ def _bond_bit(first: int, second: int, kind: BondClass) -> int:
     return _bit(BOND, low, high * 8 + int(kind))
 
 
-def _words(paths: np.ndarray, atom_bits: set[int]) -> bytes:
-    if atom_bits:
-        paths[list(atom_bits)] = 1
+def _words(paths: np.ndarray, *bits) -> bytes:
+    for found in bits:
+        if len(found):
+            paths[np.fromiter(found, dtype=np.int64) if isinstance(found, set) else found] = 1
     return np.packbits(paths, bitorder="little").tobytes()
+
+
+def _bond_bits(mol: Chem.Mol, numbers: np.ndarray) -> np.ndarray:
+    """The bond features of a molecule, from its bond-order matrix (1.5: aromatic)."""
+    orders = np.triu(Chem.GetAdjacencyMatrix(mol, useBO=True))
+    begins, ends = np.nonzero(orders)
+    values = orders[begins, ends]
+    kinds = np.full(len(values), int(BondClass.OTHER), dtype=np.uint64)
+    kinds[(values == 1) | (values == 1.5)] = int(BondClass.SINGLE_OR_AROMATIC)
+    kinds[values == 2] = int(BondClass.DOUBLE)
+    kinds[values == 3] = int(BondClass.TRIPLE)
+    first, second = numbers[begins], numbers[ends]
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    return _bit(np.uint64(BOND), low, high * np.uint64(8) + kinds).astype(np.int64)
 
 
 def molecule_features(mol: Chem.Mol) -> bytes:
     """The feature fingerprint of a molecule (as ``FEATURE_BITS // 8`` bytes)."""
-    rings = mol.GetRingInfo()
-    numbers, bits = [], set()
-    for atom in mol.GetAtoms():
-        number = atom.GetAtomicNum()
-        numbers.append(number)
-        ring = rings.MinAtomRingSize(atom.GetIdx())
-        bits.update(_atom_bits(number, atom.GetIsAromatic(), ring))
-    for bond in mol.GetBonds():
-        kind = MOLECULE_BOND_CLASS.get(bond.GetBondType(), BondClass.OTHER)
-        ends = numbers[bond.GetBeginAtomIdx()], numbers[bond.GetEndAtomIdx()]
-        bits.add(_bond_bit(*ends, kind))
+    rings = [0] * mol.GetNumAtoms()
+    for ring in sorted(mol.GetRingInfo().AtomRings(), key=len, reverse=True):
+        for index in ring:
+            rings[index] = len(ring)
+    atoms = [(atom.GetAtomicNum(), atom.GetIsAromatic()) for atom in mol.GetAtoms()]
+    bits: set[int] = set()
+    for (number, aromatic), ring in zip(atoms, rings, strict=True):
+        bits.update(_atom_bits(number, aromatic, ring))
+    numbers = [number for number, _ in atoms]
+    bonds = _bond_bits(mol, np.array(numbers, dtype=np.uint64)) if mol.GetNumBonds() else []
     paths = _GENERATOR.GetFingerprintAsNumPy(mol, customAtomInvariants=numbers)
-    return _words(paths, bits)
+    return _words(paths, bits, bonds)
 
 
 def query_features(query: Chem.Mol) -> bytes:
