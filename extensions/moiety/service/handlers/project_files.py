@@ -13,12 +13,14 @@ no server needs to start just to learn a notebook's cell ids.
 from __future__ import annotations
 
 import asyncio
+import errno
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from ...core.accounts import project_account
 from ...core.activity.cells import anchors
-from ...core.errors import MoietyError
+from ...core.errors import InvalidInput, MoietyError
+from ...core.event_fields import storable
 from ...core.thread_anchors import FileAnchors
 from ..hub_api import public_origin
 
@@ -65,6 +67,11 @@ class ProjectFiles:
     ) -> FileAnchors:
         """The file ``path`` of project ``slug`` now, with its lines if ``lines`` and it is
         text. ``start``: start the project server if it is not running."""
+        if not storable(path):
+            raise InvalidInput(
+                "The path has a NUL or an unpaired surrogate character; give a file's path.",
+                code="unsafe-path",
+            )
         root = self.local_root(slug)
         if root is not None:
             loop = asyncio.get_running_loop()
@@ -99,7 +106,12 @@ class ProjectFiles:
 
 
 def read_local(root: Path, path: str, lines: bool) -> FileAnchors:
-    found = anchors(root, path)
+    try:
+        found = anchors(root, path)
+    except OSError as e:
+        if e.errno != errno.ENAMETOOLONG:
+            raise
+        return FileAnchors(path=path, exists=False)
     text = None
     if lines and found.kind == "text":
         full = root / found.path
