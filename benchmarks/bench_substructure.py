@@ -39,7 +39,8 @@ def machine() -> str:
         platform.processor(),
     )
     versions = f"Python {platform.python_version()}, RDKit {rdBase.rdkitVersion}"
-    return f"{model}, {os.cpu_count()} cores, {versions}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{model}, {os.cpu_count()} cores, {versions}; load average {load} at the start"
 
 
 def rss_mb() -> float:
