@@ -193,3 +193,10 @@ def test_a_broken_cache_file_is_set_aside(tmp_path):
     with Identifier(cache_dir=tmp_path, workers=1) as again:
         assert again.lookup("CCO") is not None
         assert again.computed == 0
+
+
+def test_one_shared_identifier_per_cache_directory(tmp_path):
+    first = Identifier.shared(tmp_path / "a")
+    assert Identifier.shared(str(tmp_path / "a")) is first
+    assert Identifier.shared(tmp_path / "b") is not first
+    assert first.store.path == tmp_path / "a" / "identities.sqlite"

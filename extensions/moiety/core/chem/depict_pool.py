@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from threading import Lock
 
 from .errors import DepictionFailed, DepictionTimeout
-from .limits import DEFAULT_SIZE
+from .limits import DEFAULT_SIZE, WORKER_PRELOAD
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_WORKERS = 2
@@ -46,7 +46,7 @@ class DepictionPool:
         self.workers = workers
         self.timeout = timeout
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["moiety.core.chem.depict"])
+        self._context.set_forkserver_preload(list(WORKER_PRELOAD))
         self._lock = Lock()
         self._executor = self._start()
 

@@ -26,6 +26,9 @@ DEFAULT_CACHE_SIZE = 200_000
 PARALLEL_THRESHOLD = 1_000
 FORMAT = 1
 
+_shared: dict[Path, "Identifier"] = {}
+_shared_lock = Lock()
+
 Outcome = Identity | ChemError
 
 
@@ -56,6 +59,16 @@ class Identifier:
         self._memory: OrderedDict[bytes, Outcome] = OrderedDict()
         self._lock = Lock()
         self.computed = self.memory_hits = self.stored_hits = 0
+
+    @classmethod
+    def shared(cls, cache_dir: str | Path) -> "Identifier":
+        """One Identifier per cache directory for the whole process (default options), so
+        every reader of a project (diffs, snapshots) shares its memory and its file."""
+        path = Path(cache_dir).resolve()
+        with _shared_lock:
+            if path not in _shared:
+                _shared[path] = cls(cache_dir=path)
+            return _shared[path]
 
     def digest(self, kind: str, text: str) -> bytes:
         hasher = self._hasher.copy()

@@ -18,6 +18,7 @@ from rdkit import rdBase
 
 from .errors import ChemError
 from .identity import Identity, Standardizer
+from .limits import WORKER_PRELOAD
 from .parsing import PARSERS
 
 Outcome = Identity | ChemError
@@ -53,7 +54,7 @@ def _executor(workers: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["moiety.core.chem.identity_workers"])
+            context.set_forkserver_preload(list(WORKER_PRELOAD))
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             _pool_workers = workers
         return _pool

@@ -10,3 +10,7 @@ DEFAULT_SIZE = 300
 MIN_SIZE = 50
 MAX_SIZE = 2_000
 MAX_LEGEND_LENGTH = 200
+
+WORKER_PRELOAD = ("moiety.core.chem.depict", "moiety.core.chem.identity_workers")
+"""What worker processes (forkserver) load before they fork: one forkserver serves a process's
+pools, so each pool asks for both."""
