@@ -142,7 +142,7 @@ class HubChecks:
 
     def _skipped(self, name: str) -> Check | None:
         if not self.up:
-            return Check(WARN, name, "skipped: the hub is not reachable", START_REMEDY)
+            return Check(WARN, name, "skipped: the hub is not reachable", "fix the hub first")
         if not self.fetch.has_token:
             return Check(WARN, name, "skipped: it needs an admin's token", ADMIN_REMEDY)
         return None

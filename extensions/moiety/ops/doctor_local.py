@@ -7,6 +7,7 @@ import shutil
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
+from ..core.repo.errors import RepoError
 from ..core.repo.fsck import check_repository
 from ..store import migrate
 from .doctor import FAIL, OK, WARN, Check
@@ -90,19 +91,23 @@ def repositories(layout: DataLayout | None) -> list[Check]:
                 )
             )
             continue
-        report = check_repository(folder)
-        if report.ok:
+        try:
+            report = check_repository(folder)
+            problems = report.problems
+        except RepoError as e:
+            problems = [e.message]
+        if not problems:
             sound += 1
-        else:
-            checks.append(
-                Check(
-                    FAIL,
-                    f"project {folder.name}",
-                    f"git fsck: {'; '.join(report.problems[:2])}",
-                    f"restore it from a backup (moiety restore), or inspect it with "
-                    f"git -C {folder} fsck --full",
-                )
+            continue
+        checks.append(
+            Check(
+                FAIL,
+                f"project {folder.name}",
+                f"git fsck: {'; '.join(problems[:2])}",
+                f"restore it from a backup (moiety restore), or inspect it with "
+                f"git -C {folder} fsck --full",
             )
+        )
     missing = _registered(layout) - {folder.name for folder in found}
     if missing:
         checks.append(
