@@ -34,7 +34,8 @@ class StreamReader:
                     self.messages.put(("comment", line))
                 elif line == "":
                     if "data" in fields:
-                        self.messages.put(("event", json.loads(fields["data"])))
+                        kind = "notification" if fields.get("event") == "notification" else "event"
+                        self.messages.put((kind, json.loads(fields["data"])))
                     fields = {}
                 else:
                     name, _, value = line.partition(":")
@@ -160,7 +161,12 @@ BAD_POSTS = [
     (json.dumps({"project": "egfr-sar", "body": "   "}).encode(), 400, None),
     (json.dumps({"project": "egfr-sar", "body": "hi @carol"}).encode(), 400, None),
     (json.dumps({"project": "egfr-sar", "body": "x" * 70_000}).encode(), 413, "post-too-large"),
-    (json.dumps({"project": "egfr-sar", "body": "x" * 90_000}).encode(), 413, "too-large"),
+    (json.dumps({"project": "egfr-sar", "body": "x" * 500_000}).encode(), 413, "too-large"),
+    (
+        json.dumps({"project": "egfr-sar", "body": "é" * 30_000}, ensure_ascii=True).encode(),
+        201,
+        None,
+    ),
     (json.dumps([1, 2]).encode(), 400, "invalid"),
 ]
 

@@ -14,9 +14,10 @@ from ..core.access import Caller, Directory
 from ..core.errors import InvalidInput, MoietyError, NotFound, NotLoggedIn, TooLarge
 
 MAX_BODY = 64 * 1024
-MAX_REQUEST = MAX_BODY + 16 * 1024
-"""A request may carry a 64 KiB text plus its JSON envelope; the text's own limit is checked
-where it is used (posts, comments), so either way a person gets a 413 that says which."""
+MAX_REQUEST = 6 * MAX_BODY + 16 * 1024
+"""A request may carry a 64 KiB text, JSON-escaped (up to 6 bytes a character), plus its
+envelope; the text's own limit is checked where it is used (posts, comments), so either way a
+person gets a 413 that says which."""
 
 
 class BaseHandler(HubOAuthenticated, web.RequestHandler):

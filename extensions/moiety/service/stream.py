@@ -65,14 +65,7 @@ class Subscriber:
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     overflowed: bool = False
     user: str | None = None
-    """Whose notifications this stream carries. When not given, the name of the caller of the
-    handler whose ``visible`` method this is (the feed stream handler)."""
-
-    def __post_init__(self):
-        if self.user is None:
-            handler = getattr(self.visible, "__self__", None)
-            caller = getattr(handler, "caller", None)
-            self.user = getattr(caller, "name", None)
+    """Whose notifications this stream carries."""
 
     def wants(self, event: dict) -> bool:
         return event["project"] in self.visible() and matches(self.filters, event)

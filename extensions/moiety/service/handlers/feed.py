@@ -8,8 +8,10 @@ from tornado.iostream import StreamClosedError
 
 from ...core import feed, posts, reactions
 from ...core.events import serialize_event
+from ...core.notifications import notify_event
 from ..base import APIHandler
 from ..stream import Subscriber, sse_message
+from .notifications import deliveries
 
 POST_SCHEMA = {
     "type": "object",
@@ -53,7 +55,9 @@ class FeedStreamHandler(APIHandler):
             self.request.headers.get("Last-Event-ID") or self.get_query_argument("after", None)
         )
         await self.visible_projects()
-        subscriber = self._subscriber = Subscriber(filters=filters, visible=self.visible_now)
+        subscriber = self._subscriber = Subscriber(
+            filters=filters, visible=self.visible_now, user=self.caller.name
+        )
         broadcaster = self.moiety.broadcaster
         broadcaster.subscribe(subscriber)
         self.set_header("Content-Type", "text/event-stream; charset=UTF-8")
@@ -120,7 +124,10 @@ class PostsHandler(APIHandler):
 
 
 def _create_post(session, *, published, **kwargs):
-    event = serialize_event(posts.create_post(session, **kwargs))
+    created = posts.create_post(session, **kwargs)
+    event = serialize_event(created)
+    notified = notify_event(session, created, mentions=event["mentions"])
+    published.extend(deliveries(notified, created, event))
     published.append(event)
     return event
 

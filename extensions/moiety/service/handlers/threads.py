@@ -6,12 +6,8 @@ Ids of threads the caller cannot see answer 404. Comments are in :mod:`.comments
 
 from __future__ import annotations
 
-import json
-
-import jsonschema
-
 from ...core import comments, threads
-from ...core.errors import InvalidInput, MoietyError, TooLarge
+from ...core.errors import InvalidInput
 from ...core.events import serialize_event
 from ...core.thread_anchors import Anchor
 from ..base import APIHandler
@@ -57,9 +53,6 @@ REACTION_SCHEMA = {
     "additionalProperties": False,
 }
 LIST_ARGUMENTS = {"project", "path", "state", "cell_id", "before", "limit"}
-MAX_REQUEST = 6 * comments.MAX_BODY_BYTES + 8 * 1024
-"""A 64 KiB comment may arrive JSON-escaped (``\\u00e9``: six bytes for two), so requests may be
-larger than the comment; its own size is checked on its text (413 past 64 KiB)."""
 
 
 def row_id(value: str, what: str) -> int:
@@ -71,24 +64,6 @@ def row_id(value: str, what: str) -> int:
 
 
 class DiscussionHandler(APIHandler):
-    def json_body(self, schema: dict) -> dict:
-        """As :meth:`APIHandler.json_body`, with room for escaped comment bodies."""
-        size = len(self.request.body)
-        if size > MAX_REQUEST:
-            raise TooLarge(f"The request body is larger than {MAX_REQUEST // 1024} KiB.")
-        try:
-            body = json.loads(self.request.body or b"null")
-        except ValueError as e:
-            raise MoietyError(f"The request body is not valid JSON: {e}", code="bad-json") from None
-        error = jsonschema.exceptions.best_match(
-            jsonschema.Draft202012Validator(schema).iter_errors(body)
-        )
-        if error is not None:
-            where = "/".join(str(p) for p in error.absolute_path)
-            prefix = f"Field '{where}': " if where else ""
-            raise MoietyError(prefix + error.message, code="invalid")
-        return body
-
     def members(self, project: dict) -> set[str]:
         return self.directory_now().people_of(project["teams"])
 
