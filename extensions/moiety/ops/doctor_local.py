@@ -16,7 +16,7 @@ from .layout import DataLayout, db_kind, shown
 
 GiB = 1 << 30
 WARN_FRACTION, WARN_BYTES = 0.10, 1 * GiB
-FAIL_FRACTION, FAIL_BYTES = 0.01, 100 << 20
+FAIL_BYTES = 256 << 20
 UPGRADE = "back it up (moiety backup DIR), then restart the hub: the service migrates it at start"
 
 
@@ -113,7 +113,7 @@ def repositories(layout: DataLayout | None) -> list[Check]:
         checks.append(
             Check(
                 WARN,
-                name,
+                "project folders",
                 f"the service lists {', '.join(sorted(missing))} but {root} has no folder for it",
                 "restore it from a backup, or start the project once",
             )
@@ -152,7 +152,7 @@ def disk(layout: DataLayout | None) -> Check:
     fraction = usage.free / usage.total if usage.total else 0
     detail = f"{usage.free / GiB:.1f} GiB free ({fraction:.0%}) where {layout.data_dir} is"
     remedy = "free space or grow the volume: databases and git stop writing when it is full"
-    if usage.free < FAIL_BYTES or fraction < FAIL_FRACTION:
+    if usage.free < FAIL_BYTES:
         return Check(FAIL, name, detail, remedy)
     if usage.free < WARN_BYTES or fraction < WARN_FRACTION:
         return Check(WARN, name, detail, remedy)
