@@ -248,3 +248,40 @@ def test_passwords_stay_off_command_lines_and_out_of_manifests():
     assert "dbname=moiety" in conninfo
     assert env["PGPASSWORD"] == "s3cret"
     assert "s3cret" not in shown(url)
+
+
+def test_a_restore_may_go_into_a_folder_holding_only_empty_mount_points(tmp_path):
+    """On Kubernetes the data directory holds the (empty) projects volume's mount point. A
+    restore that fails half-way (here: a tar that reaches outside the project) empties it
+    again and leaves the mount point."""
+    import io
+    import tarfile
+
+    from moiety.ops import manifest as manifests
+
+    layout = make_deployment(tmp_path / "data")
+    backup = tmp_path / "backup"
+    create_backup(backup, layout)
+    target = layout_of(tmp_path / "pod")
+    target.projects_root.mkdir(parents=True)
+
+    good = (backup / "projects" / "egfr-sar.worktree.tar").read_bytes()
+    evil = backup / "projects" / "egfr-sar.worktree.tar"
+    with tarfile.open(evil, "w") as tar:
+        info = tarfile.TarInfo("../../escaped.txt")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"evil"))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["projects"][0]["worktree"] = manifests.describe(backup, evil)
+    manifests.write(backup, manifest)
+    with pytest.raises(OpsError, match="holds an unsafe entry"):
+        restore_backup(backup, target)
+    assert list(target.data_dir.iterdir()) == [target.projects_root]
+    assert not any(target.projects_root.iterdir())
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+    evil.write_bytes(good)
+    manifest["projects"][0]["worktree"] = manifests.describe(backup, evil)
+    manifests.write(backup, manifest)
+    restore_backup(backup, target)
+    assert git.head_commit(target.projects_root / "egfr-sar") is not None

@@ -31,7 +31,7 @@ def restore_backup(source: Path, layout: DataLayout, report: Report = lambda lin
     source = Path(source).absolute()
     manifest = read_manifest(source)
     data_dir = layout.data_dir
-    if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
+    if not _fresh(data_dir):
         raise OpsError(
             f"The data directory {data_dir} is not empty: restore only into a new or empty "
             "folder (move this one away, or give another with --data-dir)."
@@ -41,6 +41,7 @@ def restore_backup(source: Path, layout: DataLayout, report: Report = lambda lin
         "hub_db": _target(manifest["hub_db"], layout.hub_db_url, "hub DB", layout),
     }
     created = not data_dir.exists()
+    kept = set(data_dir.iterdir()) if not created else set()
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
         _restore_service_db(source, manifest["service_db"], targets["service_db"], report)
@@ -53,7 +54,7 @@ def restore_backup(source: Path, layout: DataLayout, report: Report = lambda lin
             shutil.copyfile(source / entry["file"], dest)
             dest.chmod(0o600)
     except BaseException:
-        _undo(data_dir, created)
+        _undo(data_dir, created, kept)
         raise
     return manifest
 
@@ -118,12 +119,34 @@ def _restore_project(source: Path, project: dict, projects_root: Path, report: R
     report(f"project {slug}: HEAD {head}, {len(project['changed'])} uncommitted files restored")
 
 
-def _undo(data_dir: Path, created: bool) -> None:
+def _fresh(data_dir: Path) -> bool:
+    """Absent, or holding nothing but empty folders (such as the mount point of an empty
+    projects volume on Kubernetes)."""
+    if not data_dir.exists():
+        return True
+    if not data_dir.is_dir():
+        return False
+    return all(
+        entry.is_dir() and not entry.is_symlink() and not any(entry.iterdir())
+        for entry in data_dir.iterdir()
+    )
+
+
+def _undo(data_dir: Path, created: bool, kept: set[Path]) -> None:
+    """Remove what the restore wrote; folders that were there before stay, emptied."""
     if created:
         shutil.rmtree(data_dir, ignore_errors=True)
         return
     for child in data_dir.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+        if child in kept:
+            for inner in child.iterdir():
+                _remove(inner)
         else:
-            child.unlink(missing_ok=True)
+            _remove(child)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

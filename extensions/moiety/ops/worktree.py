@@ -70,8 +70,14 @@ def capture(root: Path, head: str | None, dest: Path) -> Changes:
 def apply(root: Path, archive: Path | None, deleted: list[str]) -> None:
     """Lay the kept files over a freshly checked-out ``root`` and delete what was deleted."""
     if archive is not None:
-        with tarfile.open(archive) as tar:
-            tar.extractall(root, filter="data")
+        try:
+            with tarfile.open(archive) as tar:
+                tar.extractall(root, filter="data")
+        except tarfile.FilterError as e:
+            raise OpsError(
+                f"{archive.name} holds an unsafe entry ({e}): the backup is damaged or was "
+                "tampered with; use another one."
+            ) from None
     for path in deleted:
         try:
             _, full = safe_path(root, path)
