@@ -32,6 +32,8 @@ c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{deployment.proxy_api_port}
 c.ConfigurableHTTPProxy.pid_file = str(data_dir / "jupyterhub-proxy.pid")
 if command := moiety_hub.proxy_command(REPO_ROOT):
     c.ConfigurableHTTPProxy.command = command
+if deployment.public_url:
+    c.JupyterHub.public_url = deployment.public_url  # the service reaches project servers here
 c.JupyterHub.db_url = deployment.hub_db_url or f"sqlite:///{data_dir / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(data_dir / "jupyterhub_cookie_secret")
 c.JupyterHub.cleanup_servers = True

@@ -64,6 +64,7 @@ class Deployment:
     admins: tuple[str, ...] = ("admin",)
     teams: tuple[Team, ...] = ()
     projects: tuple[ProjectSeed, ...] = ()
+    public_url: str = ""
     idle_timeout: int = 3600
     author_email_template: str = "{name}@users.moiety.invalid"
     extra: dict = field(default_factory=dict)
@@ -169,6 +170,7 @@ def load_deployment(config_path: str | os.PathLike | None = None) -> Deployment:
         admins=_names(hub.get("admins", ["admin"]), "hub.admins"),
         teams=teams,
         projects=_projects(raw.get("projects", {}), {t.name for t in teams}),
+        public_url=_env("MOIETY_PUBLIC_URL", hub.get("public_url", "")),
         idle_timeout=_env("MOIETY_IDLE_TIMEOUT", hub.get("idle_timeout", 3600)),
         author_email_template=hub.get("author_email", "{name}@users.moiety.invalid"),
         extra=raw.get("k8s", {}),
