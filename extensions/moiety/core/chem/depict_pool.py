@@ -35,11 +35,12 @@ def depict_job(*args) -> tuple[str, str]:
 
 
 class DepictionPool:
-    """``render(smiles, width, height, legend)`` in worker processes, at most ``timeout`` s.
+    """Drawings in worker processes, at most ``timeout`` s each: ``render`` (blocking, the SVG)
+    and ``draw`` (awaitable, canonical SMILES and SVG, for a server's event loop).
 
-    On a timeout every worker of the pool is ended (including those drawing for other callers,
-    whose requests fail with DepictionFailed) and a new pool starts. Use as a context manager or
-    call ``close()``.
+    On a timeout every worker of the pool is ended (including those drawing for other callers:
+    ``render`` fails them with DepictionFailed, ``draw`` tries them once more) and a new pool
+    starts. Use as a context manager or call ``close()``.
     """
 
     def __init__(self, *, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT):
