@@ -7,14 +7,15 @@ from facts a SMARTS states for certain (``query_facts``), on both sides:
 
 - atoms: the element; the element with aromaticity; the element with the smallest ring size
   (0: in no ring); the smallest ring size alone;
+- bonds: the elements at both ends with the ``BondClass`` (single or aromatic, double, triple);
 - subgraphs of up to ``MAX_PATH`` bonds (RDKit's path fingerprint, branched) with the element
-  as the atom invariant and the ``BondClass`` (single or aromatic, double, triple) as the bond
-  invariant, on the query's skeleton: its atoms with a known element and bonds with a known
-  class.
+  as the atom invariant and bond orders left out (the generator ignores custom bond
+  invariants), on the query's skeleton: its atoms with a known element, all bonds between them.
 
-A molecule that matches the query contains the image of the skeleton with the same elements
-and classes, and atoms with the same facts, so it has every feature of the query: the screen
-never drops a match. Fingerprints are ``FEATURE_BITS`` bits, stored like the pattern screens.
+A molecule that matches the query contains the image of the skeleton with the same elements,
+and atoms and bonds with the same facts, so it has every feature of the query: the screen never
+drops a match (the tests check it against RDKit on the shipped data sets). Fingerprints are
+``FEATURE_BITS`` bits, stored like the pattern screens.
 """
 
 from functools import cache
