@@ -95,6 +95,8 @@ describe('mention completion', () => {
     expect(completer.candidates).toEqual([]);
     await completer.update('egfr-sar', 'hi @', 4);
     expect(completer.candidates).toEqual(['alice', 'bob', 'bea']);
+    await completer.update('egfr-sar', 'hi @bob', 7);
+    expect(completer.candidates).toEqual([]);
     await completer.update('egfr-sar', 'hi there', 8);
     expect(completer.candidates).toEqual([]);
     expect(calls).toHaveLength(1);

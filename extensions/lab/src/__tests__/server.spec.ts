@@ -43,6 +43,12 @@ describe('requestAPI', () => {
     );
   });
 
+  it('asks for fresh answers without a cache-busting query argument', async () => {
+    makeRequest.mockResolvedValue(new Response('{}', { status: 200 }));
+    await requestAPI('history?path=a.ipynb');
+    expect(makeRequest.mock.calls[0][1].cache).toBe('no-cache');
+  });
+
   it('sends string bodies as JSON', async () => {
     makeRequest.mockResolvedValue(new Response(null, { status: 204 }));
     await expect(

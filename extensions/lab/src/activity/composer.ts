@@ -70,11 +70,13 @@ export class MentionCompleter {
       return; // a later keystroke won
     }
     const prefix = query.prefix;
-    this._set(
-      members
-        .filter(name => name.toLowerCase().startsWith(prefix))
-        .slice(0, MAX_COMPLETIONS)
-    );
+    const matches = members
+      .filter(name => name.toLowerCase().startsWith(prefix))
+      .slice(0, MAX_COMPLETIONS);
+    // A name typed in full has nothing left to complete.
+    const complete =
+      matches.length === 1 && matches[0].toLowerCase() === prefix;
+    this._set(complete ? [] : matches);
   }
 
   /** Move the highlight (wrapping around). */

@@ -32,9 +32,11 @@ export async function requestAPI<T>(
 
   let response: Response;
   try {
+    // 'no-cache' instead of ServerConnection's default 'no-store', which adds
+    // a timestamp query argument that the extension's endpoints refuse.
     response = await ServerConnection.makeRequest(
       url,
-      { ...init, headers },
+      { cache: 'no-cache', ...init, headers },
       settings
     );
   } catch (reason) {

@@ -151,6 +151,14 @@ function FileThreads({
         <p className="jp-MoietyComments-path" title={path}>
           {path}
         </p>
+        <button
+          type="button"
+          className="jp-MoietyLinkButton"
+          data-testid="moiety-comments-refresh"
+          onClick={() => void model.refresh()}
+        >
+          Refresh
+        </button>
         <label className="jp-MoietyCheck">
           <input
             type="checkbox"

@@ -108,20 +108,25 @@ function HistoryView({
           version.
         </EmptyState>
       )}
-      {model.versions.length > 0 && (
+      {model.versions.length > 1 && (
         <div className="jp-MoietyActions jp-MoietyHistory-compare">
-          <button
-            type="button"
-            className="jp-mod-styled jp-mod-accept"
-            disabled={selected.length !== 2 || opening}
-            data-testid="moiety-compare-selected"
-            onClick={() => compare(model.compareTwo(selected[0], selected[1]))}
-          >
-            Compare the two selected
-          </button>
-          <span className="jp-MoietyMuted">
-            {selected.length === 2 ? '' : 'Tick two versions to compare them.'}
-          </span>
+          {selected.length === 2 ? (
+            <button
+              type="button"
+              className="jp-mod-styled jp-mod-accept"
+              disabled={opening}
+              data-testid="moiety-compare-selected"
+              onClick={() =>
+                compare(model.compareTwo(selected[0], selected[1]))
+              }
+            >
+              Compare the two selected
+            </button>
+          ) : (
+            <span className="jp-MoietyMuted">
+              Tick two versions to compare them.
+            </span>
+          )}
         </div>
       )}
       {opening && <Status>Computing the changes…</Status>}
@@ -290,7 +295,11 @@ function VersionItem({
           </p>
         </div>
       </div>
-      <div className="jp-MoietyActions" role="group" aria-labelledby={titleId}>
+      <div
+        className="jp-MoietyActions jp-MoietyVersion-actions"
+        role="group"
+        aria-labelledby={titleId}
+      >
         {hasPrevious && (
           <button
             type="button"
@@ -311,7 +320,7 @@ function VersionItem({
         </button>
         <button
           type="button"
-          className="jp-mod-styled jp-mod-warn"
+          className="jp-mod-styled jp-mod-reject"
           disabled={busy}
           data-testid="moiety-version-restore"
           onClick={() => void restore()}

@@ -47,12 +47,13 @@ export class NotificationsPopup extends Widget {
     Widget.attach(this, document.body);
     Widget.attach(this._content, this.node);
     document.addEventListener('mousedown', this._onOutside, true);
-    this.node.addEventListener('keydown', this._onKey);
-    requestAnimationFrame(() =>
-      this.node
-        .querySelector<HTMLElement>('.jp-MoietyNotification button, button')
-        ?.focus()
-    );
+    document.addEventListener('keydown', this._onKey, true);
+    requestAnimationFrame(() => {
+      const first =
+        this.node.querySelector<HTMLElement>('.jp-MoietyNotification button') ??
+        this.node.querySelector<HTMLElement>('button:not(:disabled)');
+      first?.focus();
+    });
   }
 
   dispose(): void {
@@ -60,6 +61,7 @@ export class NotificationsPopup extends Widget {
       return;
     }
     document.removeEventListener('mousedown', this._onOutside, true);
+    document.removeEventListener('keydown', this._onKey, true);
     this._content.dispose();
     super.dispose();
     this._anchor.focus();

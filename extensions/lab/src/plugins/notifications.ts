@@ -6,7 +6,7 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { Notification } from '@jupyterlab/apputils';
+import { IToolbarWidgetRegistry, Notification } from '@jupyterlab/apputils';
 
 import type { INotification } from '../api/types';
 import { cellOf, lineOf, threadOf } from '../common/describe';
@@ -16,16 +16,21 @@ import { IMoietyClient, IMoietyLive, IMoietyWorkspace } from '../tokens';
 import { ActivityCommands } from './activity';
 import { whenIdle } from './idle';
 
+/** The bell's name among the top bar's items. */
+export const BELL_ITEM = 'moiety-notifications';
+
 export const notificationsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'moiety:notifications',
   description: 'The notifications bell: mentions, replies and watched changes.',
   autoStart: true,
   requires: [IMoietyClient, IMoietyLive, IMoietyWorkspace],
+  optional: [IToolbarWidgetRegistry],
   activate: (
     app: JupyterFrontEnd,
     client: IMoietyClient,
     live: IMoietyLive,
-    workspace: IMoietyWorkspace
+    workspace: IMoietyWorkspace,
+    toolbars: IToolbarWidgetRegistry | null
   ): void => {
     const model = new NotificationsModel(client);
     const open = async (notification: INotification) => {
@@ -51,7 +56,12 @@ export const notificationsPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
     const bell = new NotificationBell(model, open);
-    app.shell.add(bell, 'top', { rank: 900 });
+    if (toolbars) {
+      // In the top bar's toolbar (schema/notifications.json gives its rank).
+      toolbars.addFactory('TopBar', BELL_ITEM, () => bell);
+    } else {
+      app.shell.add(bell, 'top', { rank: 900 });
+    }
 
     live.notification.connect((_, notification) => model.add(notification));
     void whenIdle(app).then(() => {
