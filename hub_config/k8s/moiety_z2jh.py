@@ -106,8 +106,15 @@ def adapt(c: Config, moiety: Config, env=os.environ) -> None:
             c.Authenticator[key] = merged
     environment = dict(moiety.Spawner.get("environment", {}))
     environment["MOIETY_SERVICE_API_URL"] = f"{service_url}/services/moiety/api/"
-    c.KubeSpawner.environment = {**environment, **c.KubeSpawner.get("environment", {})}
+    # KubeSpawner expands {placeholders} in environment values; Moiety's values are literal
+    # (MOIETY_AUTHOR_EMAIL's {name} is for the server extension), so their braces are doubled.
+    literal = {key: _literal(value) for key, value in environment.items()}
+    c.KubeSpawner.environment = {**literal, **c.KubeSpawner.get("environment", {})}
     c.Spawner.pre_spawn_hook = project_volume_hook(moiety.Spawner.get("pre_spawn_hook"), env)
+
+
+def _literal(value):
+    return value.replace("{", "{{").replace("}", "}}") if isinstance(value, str) else value
 
 
 def project_volume_hook(moiety_hook, env=os.environ):
