@@ -8,6 +8,8 @@ servers it spawns (e.g. ``MOIETY_SERVER_SAVE_QUIET_SECONDS=30``).
 from __future__ import annotations
 
 import os
+import signal
+import threading
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Integer, Unicode, default
@@ -138,9 +140,25 @@ class MoietyServer(ExtensionApp):
         self.log.info("Moiety server extension %s (project: %s)", __version__, self.project or "-")
 
     async def _start_jupyter_server_extension(self, serverapp):
+        stop_cleanly_on_sigint(serverapp)
         if self.project_services is not None:
             await self.project_services.start()
 
     async def stop_extension(self):
         if self.project_services is not None:
             await self.project_services.stop()
+
+
+def stop_cleanly_on_sigint(serverapp) -> None:
+    """Make SIGINT stop the server as SIGTERM does, with every extension's cleanup.
+
+    JupyterHub stops a server with SIGINT first. jupyter_server installs its SIGINT handler
+    only when stdin is a terminal, which a spawned server's is not, so SIGINT raises
+    KeyboardInterrupt out of the event loop: no extension is stopped (saves still being
+    folded would be lost), and worker threads that the collaboration rooms' stores started
+    are never told to end, so the process hangs until the hub kills it a minute later.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, serverapp._signal_stop)
