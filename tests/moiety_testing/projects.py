@@ -1,7 +1,7 @@
 """Fixtures and helpers for project servers through the real hub.
 
-- ``activity_hub``: a second demo hub whose project servers fold saves for 1 s, take automatic
-  snapshots after 2 s of quiet, retry the outbox at least every 2 s, and reach the service
+- ``activity_hub``: a second demo hub whose project servers fold saves for 2 s, take automatic
+  snapshots after 3 s of quiet, retry the outbox at least every 2 s, and reach the service
   through a :class:`Relay` the tests can take down (the service "briefly down") and bring back.
 - :func:`open_project` starts a project server through the service, as the Moiety panel does;
   :func:`restart_project` stops it through the hub (also after a SIGKILL) and opens it again.
@@ -248,8 +248,8 @@ def _close(sock: socket.socket) -> None:
 
 
 ACTIVITY_ENV = {
-    "MOIETY_SERVER_SAVE_QUIET_SECONDS": "1",
-    "MOIETY_SERVER_AUTO_SNAPSHOT_SECONDS": "2",
+    "MOIETY_SERVER_SAVE_QUIET_SECONDS": "2",
+    "MOIETY_SERVER_AUTO_SNAPSHOT_SECONDS": "3",
     "MOIETY_SERVER_OUTBOX_RETRY_BASE_SECONDS": "0.5",
     "MOIETY_SERVER_OUTBOX_RETRY_MAX_SECONDS": "2",
 }
