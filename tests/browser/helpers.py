@@ -22,6 +22,8 @@ def lab(person: Person, server_url: str, path: str | None = None) -> Page:
     tree = f"/tree/{path}" if path else ""
     page.goto(f"{server_url}lab/workspaces/{person.name}{tree}")
     expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=60_000)
+    # The splash screen goes once JupyterLab has restored its layout (and moved the focus).
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=60_000)
     if path and path.endswith(".ipynb"):
         expect(notebook(page).locator(".jp-Cell").first).to_be_visible(timeout=60_000)
     return page

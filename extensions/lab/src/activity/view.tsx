@@ -298,8 +298,18 @@ function Filters({
     g => g.kinds.join() === filters.kinds.join()
   );
   const active = hasFilters(filters);
+  const [open, setOpen] = React.useState(active);
+  React.useEffect(() => {
+    if (active) {
+      setOpen(true);
+    }
+  }, [active]);
   return (
-    <details className="jp-MoietyFilters" open={active || undefined}>
+    <details
+      className="jp-MoietyFilters"
+      open={open}
+      onToggle={event => setOpen((event.target as HTMLDetailsElement).open)}
+    >
       <summary>Filters{active ? ' (on)' : ''}</summary>
       <form
         className="jp-MoietyFilters-form"

@@ -25,11 +25,9 @@ export class NotificationBell extends Widget {
     button.setAttribute('aria-haspopup', 'dialog');
     button.setAttribute('aria-expanded', 'false');
     button.dataset.testid = 'moiety-bell';
-    bellIcon.element({
-      container: button,
-      tag: 'span',
-      className: 'jp-MoietyBell-icon'
-    });
+    button.appendChild(
+      bellIcon.element({ tag: 'span', className: 'jp-MoietyBell-icon' })
+    );
     this._count = document.createElement('span');
     this._count.className = 'jp-MoietyBell-count';
     this._count.setAttribute('aria-hidden', 'true');
