@@ -181,6 +181,10 @@ def test_values_carry_what_zero_to_jupyterhub_reads(values, manifests):
         "key": "hub.services.moiety.apiToken",
     }
     assert pod["metadata"]["labels"]["hub.jupyter.org/network-access-hub"] == "true"
+    # The service reaches project servers through the proxy inside the cluster (proxy-http is
+    # the chart's Service in front of the proxy when it terminates HTTPS itself).
+    assert values["proxy"]["https"]["enabled"]
+    assert env["JUPYTERHUB_PUBLIC_HUB_URL"]["value"] == "http://proxy-http:8000/hub/"
     assert deployment["spec"]["replicas"] == 1
     assert deployment["spec"]["strategy"]["type"] == "Recreate"
     for rules in (
