@@ -103,7 +103,7 @@ def test_a_rename_and_a_delete_are_reported_by_who_did_them(activity_hub, egfr):
     assert seen[1]["data"]["from"] == "data/draft notes.txt"
 
 
-def test_bob_sees_alices_typing_live_and_the_room_save_credits_both(activity_hub, egfr):
+def test_bob_sees_alices_typing_live_both_are_present_and_credited(activity_hub, egfr):
     alice = ProjectClient(activity_hub, egfr, "alice")
     bob = ProjectClient(activity_hub, egfr, "bob")
     path = "notebooks/live.ipynb"
@@ -119,6 +119,13 @@ def test_bob_sees_alices_typing_live_and_the_room_save_credits_both(activity_hub
             assert at_bob.source(0) == "# compound 12"
             at_alice.type_into(0, typed)
             await at_bob.wait_until(lambda: at_bob.source(0).endswith(typed))
+            await asyncio.to_thread(
+                _wait_for, both_present, 30, "the service showing alice and bob in the project"
+            )
+
+    def both_present():
+        project = service_client(activity_hub, "lena").get("projects/egfr-sar").json()
+        return project.get("active") == ["alice", "bob"]
 
     params = {"project": "egfr-sar", "kind": "file.saved", "path": path}
     with FeedStream(activity_hub, "lena", params) as feed:

@@ -103,6 +103,7 @@ class Activity:
             self._put("deleted", user, path)
 
     def _location(self, handler) -> str | None:
+        # tornado has no public getter for a response header; _headers is what finish() sent
         location = handler._headers.get("Location", "")
         if not location.startswith(self.contents_prefix):
             return None
@@ -141,7 +142,8 @@ class Activity:
         self._task = asyncio.create_task(self._process_forever(), name="moiety-activity")
 
     async def stop(self) -> None:
-        """Report everything still being folded (at shutdown nothing may be lost)."""
+        """Report everything still being folded, and take the automatic snapshot that was
+        due (at shutdown, also an idle one, nothing may be lost)."""
         if self._timer is not None:
             self._timer.cancel()
         if self._task is not None:
@@ -150,6 +152,9 @@ class Activity:
             await asyncio.gather(self._task, return_exceptions=True)
         for fold in self.saves.drain():
             await self._report_save(fold)
+        if self.auto is not None:
+            for fold in self.auto.drain():
+                await self._auto_snapshot(fold.people)
 
     async def _process_forever(self) -> None:
         while True:

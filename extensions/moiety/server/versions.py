@@ -16,7 +16,9 @@ from pathlib import Path
 from ..core.activity import anchors, events
 from ..core.activity.cells import cell_pairs
 from ..core.repo import diff, history, read_file_at, restore, snapshot
+from ..core.repo.errors import UnsafePath
 from ..core.repo.notebooks import is_notebook
+from ..core.repo.paths import safe_relpath
 
 
 class Versions:
@@ -114,6 +116,6 @@ class Versions:
 
     def _working_cells(self, path: str) -> list | None:
         try:
-            return cell_pairs((self.root / path).read_bytes())
-        except OSError:
+            return cell_pairs((self.root / safe_relpath(self.root, path)).read_bytes())
+        except (OSError, UnsafePath):
             return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..repo import git
-from ..repo.errors import PathNotFound
+from ..repo.errors import PathNotFound, RepoError
 from ..repo.notebooks import is_notebook
 from ..repo.paths import safe_relpath
 
@@ -119,6 +119,8 @@ def _read(full: Path) -> bytes | None:
         return full.read_bytes()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    except OSError as exc:
+        raise RepoError(f"{full.name!r} cannot be read ({exc.strerror}).") from exc
 
 
 def _text(data: bytes) -> str | None:
