@@ -21,9 +21,10 @@ c = get_config()  # noqa: F821 -- provided by JupyterHub when it loads this file
 
 deployment = load_deployment()
 data_dir = deployment.data_dir
-data_dir.mkdir(parents=True, exist_ok=True)
-deployment.home_root.mkdir(exist_ok=True)
-deployment.projects_root.mkdir(exist_ok=True)
+if deployment.spawner != "kubernetes":  # in a pod these folders are the project servers' volume
+    data_dir.mkdir(parents=True, exist_ok=True)
+    deployment.home_root.mkdir(exist_ok=True)
+    deployment.projects_root.mkdir(exist_ok=True)
 
 # --- the hub, its proxy and its state -------------------------------------------------------
 c.JupyterHub.bind_url = f"http://{deployment.ip}:{deployment.port}"

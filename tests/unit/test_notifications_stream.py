@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-from types import SimpleNamespace
 
 from moiety.core.feed import FeedFilter
 from moiety.service.stream import Broadcaster, Delivery, Subscriber
@@ -75,16 +74,3 @@ def test_a_notification_about_an_older_event_is_not_dropped():
         b"event: notification",
         b"id: 9",
     ]
-
-
-def test_a_stream_knows_its_caller_from_its_handler():
-    class Handler:
-        caller = SimpleNamespace(name="bob")
-
-        def visible_now(self):
-            return EGFR
-
-    async def run():
-        return Subscriber(FeedFilter(), Handler().visible_now).user
-
-    assert asyncio.run(run()) == "bob"

@@ -68,6 +68,15 @@ class MoietyService(Application):
         url = os.environ.get("JUPYTERHUB_SERVICE_URL", "")
         return urlparse(url).port or int(os.environ.get("MOIETY_SERVICE_PORT", "10101"))
 
+    ip = Unicode(
+        help="Address to listen on (from JUPYTERHUB_SERVICE_URL: 127.0.0.1 when the hub runs "
+        "the service, 0.0.0.0 in its own pod)."
+    ).tag(config=True)
+
+    @default("ip")
+    def _ip_default(self):
+        return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "")).hostname or "127.0.0.1"
+
     prefix = Unicode(help="URL prefix the proxy routes to the service.").tag(config=True)
 
     @default("prefix")
@@ -164,9 +173,9 @@ class MoietyService(Application):
         if self.seed_projects:
             await self.seed()
         server = HTTPServer(app, xheaders=True)
-        server.listen(self.port, "127.0.0.1")
+        server.listen(self.port, self.ip)
         self.log.info(
-            "Moiety service %s listening on 127.0.0.1:%s%s", __version__, self.port, self.prefix
+            "Moiety service %s listening on %s:%s%s", __version__, self.ip, self.port, self.prefix
         )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
