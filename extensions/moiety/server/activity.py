@@ -4,10 +4,7 @@ Two sources, each attributed to a person:
 
 - **Contents API requests** (PUT, PATCH, POST, DELETE under ``<base>api/contents/``): the
   authenticated user of the request. The tornado application's ``log_function`` is wrapped; it
-  sees every finished request with its handler (``current_user``, method, path, status). A
-  PUT that answers 200 is a save, a PUT or POST that answers 201 a creation (the new path is in
-  the ``Location`` header), a PATCH a rename (old path in the URL, new one in ``Location``),
-  a DELETE that answers 204 a deletion, and restoring a checkpoint a save.
+  sees every finished request with its handler (see :mod:`.contents`).
 - **Collaborative saves**: jupyter-collaboration's rooms save shared documents themselves. The
   server's event bus says when a room saved (session events, ``action: "save"``) and who
   joined or left which room (awareness events); see :mod:`moiety.core.activity.presence` for
@@ -26,14 +23,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
 
-from jupyter_server.services.contents.handlers import ContentsHandler, ModifyCheckpointsHandler
 from jupyter_server_ydoc.utils import (
     JUPYTER_COLLABORATION_AWARENESS_EVENTS_URI,
     JUPYTER_COLLABORATION_EVENTS_URI,
 )
-from tornado.escape import url_unescape
 
 from ..core.activity import Debouncer, RoomPresence, events
+from .contents import contents_change
 from .versions import Versions
 
 
@@ -80,34 +76,9 @@ class Activity:
         settings["log_function"] = log_function
 
     def observe_request(self, handler) -> None:
-        status = handler.get_status()
-        if status >= 300 or not isinstance(handler, ContentsHandler | ModifyCheckpointsHandler):
-            return
-        method = handler.request.method
-        if method not in ("PUT", "PATCH", "POST", "DELETE"):
-            return
-        user = getattr(handler.current_user, "username", None)
-        if not user:
-            return
-        path = handler.path_kwargs.get("path", "").strip("/")
-        if isinstance(handler, ModifyCheckpointsHandler):
-            if method == "POST":
-                self._put("saved", user, path)
-        elif status == 201:
-            self._put("created", user, self._location(handler) or path)
-        elif method == "PUT":
-            self._put("saved", user, path)
-        elif method == "PATCH":
-            self._put("renamed", user, path, self._location(handler))
-        elif method == "DELETE":
-            self._put("deleted", user, path)
-
-    def _location(self, handler) -> str | None:
-        # tornado has no public getter for a response header; _headers is what finish() sent
-        location = handler._headers.get("Location", "")
-        if not location.startswith(self.contents_prefix):
-            return None
-        return url_unescape(location[len(self.contents_prefix) :]).strip("/")
+        change = contents_change(handler, self.contents_prefix)
+        if change is not None:
+            self._put(*change)
 
     def listen(self, event_logger) -> None:
         event_logger.add_listener(
@@ -150,11 +121,13 @@ class Activity:
             await self._queue.join()
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        for fold in self.saves.drain():
-            await self._report_save(fold)
-        if self.auto is not None:
-            for fold in self.auto.drain():
+        try:
+            for fold in self.saves.drain():
+                await self._report_save(fold)
+            for fold in self.auto.drain() if self.auto is not None else ():
                 await self._auto_snapshot(fold.people)
+        except Exception:
+            self.log.exception("Moiety: could not report the last activity before stopping")
 
     async def _process_forever(self) -> None:
         while True:
