@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from ..store.discussion import Comment, CommentMention, CommentReaction, Thread
+from . import audit
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from .events import isoformat
 from .markup import Markup, parse
@@ -118,6 +119,7 @@ def edit_comment(
     if body == comment.body:
         return []
     before = {m.name for m in comment.mentions}
+    _audit(session, "comment.edited", comment, actor, previous_body=comment.body, body=body)
     comment.body = body
     comment.tags = list(markup.tags)
     comment.molecules = [m._asdict() for m in markup.molecules]
@@ -136,6 +138,15 @@ def delete_comment(session: Session, comment: Comment, *, actor: str, moderator:
         )
     if comment.deleted_at is not None:
         return False
+    _audit(
+        session,
+        "comment.deleted",
+        comment,
+        actor,
+        author=comment.author,
+        body=comment.body,
+        moderated=comment.author != actor,
+    )
     comment.body = ""
     comment.tags = []
     comment.molecules = []
@@ -145,6 +156,19 @@ def delete_comment(session: Session, comment: Comment, *, actor: str, moderator:
     session.execute(delete(CommentReaction).where(CommentReaction.comment_id == comment.id))
     session.flush()
     return True
+
+
+def _audit(session: Session, action: str, comment: Comment, actor: str, **details) -> None:
+    thread = comment.thread
+    audit.record(
+        session,
+        action=action,
+        actor=actor,
+        project=thread.project,
+        target_type="comment",
+        target_id=comment.id,
+        details={"thread": thread.id, "path": thread.path, **details},
+    )
 
 
 def _set_mentions(comment: Comment, names: list[str]) -> None:

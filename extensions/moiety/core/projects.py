@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..store.models import Project, ProjectTeam
+from . import audit
 from .errors import Conflict, InvalidInput, NotFound
 from .events import isoformat, record_event
 from .slugs import validate_slug
@@ -65,6 +66,20 @@ def create_project(
         actor=created_by,
         summary=f"created the project {project.title}",
         data={"title": project.title, "teams": project.team_names, "template": template},
+    )
+    audit.record(
+        session,
+        action="project.created",
+        actor=created_by,
+        project=slug,
+        target_type="project",
+        target_id=slug,
+        details={
+            "title": project.title,
+            "description": project.description,
+            "teams": project.team_names,
+            "template": template,
+        },
     )
     return project
 

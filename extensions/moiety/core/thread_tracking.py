@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..store.discussion import Thread
 from ..store.models import Event
+from . import audit
 from .thread_anchors import (
     CURRENT,
     ORPHANED,
@@ -55,7 +56,10 @@ def follow_event(session: Session, event: Event) -> list[str]:
         old = data.get("from")
         if isinstance(old, str) and path:
             for thread in threads_under(session, project, old):
+                before = thread.path
                 thread.path = renamed_path(thread.path, old, path) or thread.path
+                if thread.path != before:
+                    _audit_move(session, event, thread, before)
         return []
     if kind == "file.deleted":
         if path:
@@ -79,6 +83,18 @@ def follow_event(session: Session, event: Event) -> list[str]:
         [path]
         if _update(session, project, path, cells if isinstance(cells, list) else None)
         else []
+    )
+
+
+def _audit_move(session: Session, event: Event, thread: Thread, before: str) -> None:
+    audit.record(
+        session,
+        action="thread.moved",
+        actor=event.actor,
+        project=thread.project,
+        target_type="thread",
+        target_id=thread.id,
+        details={"from": before, "to": thread.path, "event": event.id},
     )
 
 

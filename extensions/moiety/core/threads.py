@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..store.discussion import Comment, Notification, Thread
 from ..store.models import Event
-from . import thread_events
+from . import audit, thread_events
 from .comments import checked_body, new_comment, reaction_summaries, serialize_comment
 from .cursors import DEFAULT_SECRET, InvalidCursor, decode_cursor, encode_cursor
 from .errors import InvalidInput, NotFound
@@ -80,6 +80,7 @@ def open_thread(
     comment = new_comment(session, thread, actor, body, markup, now)
     event = thread_events.opened(session, thread, comment)
     thread.event_id = comment.event_id = event.id
+    _audit(session, "thread.opened", thread, actor, comment=comment.id, body=body)
     notes = notify_event(session, event, mentions=markup.mentions, thread_id=thread.id)
     return Change(thread, comment, event, notes)
 
@@ -99,6 +100,15 @@ def reply(
     comment = new_comment(session, thread, actor, body, markup)
     event = thread_events.commented(session, thread, comment)
     comment.event_id = event.id
+    audit.record(
+        session,
+        action="comment.added",
+        actor=actor,
+        project=thread.project,
+        target_type="comment",
+        target_id=comment.id,
+        details={"thread": thread.id, "path": thread.path, "body": body},
+    )
     thread.updated_at = comment.created_at
     notes = notify_event(
         session, event, mentions=markup.mentions, participants=before, thread_id=thread.id
@@ -117,6 +127,7 @@ def set_state(
         return Change(thread)
     now = datetime.now(UTC)
     thread.state, thread.updated_at = state, now
+    _audit(session, "thread.reopened" if state == OPEN else "thread.resolved", thread, actor)
     if state == OPEN:
         thread.reopened_by, thread.reopened_at = actor, now
         return Change(thread)
@@ -124,6 +135,21 @@ def set_state(
     event = thread_events.resolved(session, thread, actor)
     notes = notify_event(session, event, participants=participants(thread), thread_id=thread.id)
     return Change(thread, event=event, notifications=notes)
+
+
+def _audit(session: Session, action: str, thread: Thread, actor: str, **details) -> None:
+    anchor = {"cell_id": thread.cell_id, "line": thread.line, "line_end": thread.line_end}
+    if action == "thread.opened":
+        details = {**details, "anchor": anchor, "commit": thread.opened_commit}
+    audit.record(
+        session,
+        action=action,
+        actor=actor,
+        project=thread.project,
+        target_type="thread",
+        target_id=thread.id,
+        details={"path": thread.path, **details},
+    )
 
 
 def mention_on_edit(session: Session, comment: Comment, names: list[str]) -> list[Notification]:

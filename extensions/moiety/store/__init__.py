@@ -1,6 +1,9 @@
 """The service's storage: SQLAlchemy models, one engine/session factory, Alembic migrations."""
 
-from . import discussion  # noqa: F401 -- registers the discussion tables in Base.metadata
+from . import (
+    audit,  # noqa: F401 -- registers the audit tables in Base.metadata
+    discussion,  # noqa: F401 -- registers the discussion tables in Base.metadata
+)
 from .database import Database, DatabaseURLError, database_url, make_engine
 from .migrate import SchemaMismatch, check, current_revision, head_revision, require_head, upgrade
 from .models import (
