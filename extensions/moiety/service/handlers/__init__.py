@@ -1,8 +1,10 @@
 """Service handlers; each module ends with its ``default_handlers``."""
 
 from . import (
+    audit,
     comments,
     depict,
+    digest,
     events,
     feed,
     me,
@@ -25,6 +27,8 @@ modules = [
     comments,
     notifications,
     depict,
+    digest,
+    audit,
     metrics,
 ]
 
