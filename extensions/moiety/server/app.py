@@ -12,9 +12,10 @@ import signal
 import threading
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, Integer, Unicode, default
+from traitlets import Bool, Float, Integer, Unicode, default
 
 from .. import __version__
+from .compounds import default_handlers as compound_handlers
 from .handlers import default_handlers
 from .project import ProjectServices
 from .project_handlers import default_handlers as project_handlers
@@ -128,6 +129,33 @@ class MoietyServer(ExtensionApp):
 
     git_threads = Integer(4, help="Threads that run git work off the event loop.").tag(config=True)
 
+    compound_threads = Integer(
+        help="Threads that read compound files, diff them and search them, off the event loop "
+        "(env MOIETY_SERVER_COMPOUND_THREADS)."
+    ).tag(config=True)
+
+    @default("compound_threads")
+    def _compound_threads_default(self):
+        return max(1, int(_env_number("MOIETY_SERVER_COMPOUND_THREADS", 2)))
+
+    compound_search_threads = Integer(
+        help="Threads RDKit uses to match one substructure search; -1 means one per core "
+        "(env MOIETY_SERVER_COMPOUND_SEARCH_THREADS)."
+    ).tag(config=True)
+
+    @default("compound_search_threads")
+    def _compound_search_threads_default(self):
+        return int(_env_number("MOIETY_SERVER_COMPOUND_SEARCH_THREADS", -1))
+
+    compound_index_in_memory = Bool(
+        help="Keep the substructure index's molecules live in memory: faster broad SMARTS "
+        "searches, about 50 times the memory (env MOIETY_SERVER_COMPOUND_INDEX_IN_MEMORY=1)."
+    ).tag(config=True)
+
+    @default("compound_index_in_memory")
+    def _compound_in_memory_default(self):
+        return os.environ.get("MOIETY_SERVER_COMPOUND_INDEX_IN_MEMORY", "") in ("1", "true", "yes")
+
     project_services: ProjectServices | None = None
 
     def initialize_settings(self):
@@ -137,6 +165,7 @@ class MoietyServer(ExtensionApp):
     def initialize_handlers(self):
         self.handlers.extend(default_handlers)
         self.handlers.extend(project_handlers)
+        self.handlers.extend(compound_handlers)
         self.log.info("Moiety server extension %s (project: %s)", __version__, self.project or "-")
 
     async def _start_jupyter_server_extension(self, serverapp):

@@ -53,6 +53,18 @@ class ProjectServices:
             auto_snapshot=app.auto_snapshot_seconds,
         )
         self.activity.listen(serverapp.event_logger)
+        from .compound_index import ProjectCompounds  # RDKit loads in project servers only
+
+        self.compounds = ProjectCompounds(
+            self.root,
+            self.reporter.report,
+            self.log,
+            threads=app.compound_threads,
+            search_threads=app.compound_search_threads,
+            in_memory=app.compound_index_in_memory,
+        )
+        self.versions.on_commit = self.compounds.committed
+        self.versions.compounds = self.compounds
         self.presence = PresenceReporter(
             self.activity.presence, f"{api_url}/presence" if api_url else "", token, self.log
         )
@@ -68,6 +80,7 @@ class ProjectServices:
         """
         self.activity.wrap_log_function(self.web_app.settings)
         self.activity.start()
+        self.compounds.start()
         self.reporter.start()
         self.presence.start()
         if self.group_access is not None:
@@ -82,5 +95,6 @@ class ProjectServices:
         if self.group_access is not None:
             await self.group_access.stop()
         await self.activity.stop()
+        await self.compounds.stop()
         await self.reporter.stop()
         self.executor.shutdown(wait=True)

@@ -2,7 +2,9 @@
 
 Every call runs the core's blocking git work in the server's thread pool; writers take the
 core's writer lock there, so two snapshots at once both land, one after the other. Snapshots
-and restores are reported to the service (through the outbox) before the caller is answered.
+and restores are reported to the service (through the outbox) before the caller is answered;
+``on_commit(actor, commit)`` then hears of each commit made (the compounds' events are
+computed from it in the background), and ``compounds`` adds the compound view to diffs.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Versions:
         self.executor = executor
         self.report = report
         self.writer_timeout = writer_timeout
+        self.on_commit: Callable[[str, str], None] = lambda actor, commit: None
+        self.compounds = None
 
     def identity(self, name: str) -> tuple[str, str]:
         """Author name and e-mail of ``name``'s commits (``{name}`` filled in the template)."""
@@ -66,6 +70,7 @@ class Versions:
         await self.report(
             events.snapshot_created(user, result.commit, message, result.paths, cells, auto=auto)
         )
+        self.on_commit(user, result.commit)
         return answer
 
     def _committed_cells(self, commit: str, paths: list[str]) -> dict[str, list]:
@@ -96,6 +101,9 @@ class Versions:
             )
         else:
             answer["detail"] = f"{path} is already as it was at {result.restored_from[:12]}."
+        for commit in (result.saved_before, result.commit if result.changed else None):
+            if commit is not None:
+                self.on_commit(user, commit)
         return answer
 
     async def history(self, path: str | None, limit: int, skip: int) -> list[dict]:
@@ -103,7 +111,10 @@ class Versions:
         return [commit.to_json() for commit in commits]
 
     async def diff(self, path: str, from_rev: str, to_rev: str) -> dict:
-        return await self._run(diff, self.root, path, from_rev, to_rev)
+        answer = await self._run(diff, self.root, path, from_rev, to_rev)
+        if self.compounds is not None:
+            answer = await self.compounds.annotate_diff(answer)
+        return answer
 
     async def anchors(self, path: str) -> dict:
         return (await self._run(anchors, self.root, path)).to_json()

@@ -1,0 +1,170 @@
+"""A project server's compounds: diffs, substructure search and ``compounds.changed`` events.
+
+One of each per project server, all under ``.git/moiety/`` (never in the working tree, never
+versioned): the identity cache (``identities/``, shared by every read of a compound file) and
+the substructure index's files (``compound-index/``, by content hash). The index follows HEAD
+by blob ids: it is synced in the background at start and after every snapshot or restore, and
+a search first checks that HEAD has not moved since (commits made by hand are found then); a
+file whose blob is already indexed or cached is never parsed again.
+
+Chemistry runs on this object's own threads, never on the event loop (RDKit releases the
+GIL while it matches, so searches on these threads leave the loop free). The events of a
+commit are computed after the snapshot has answered, one commit after the other, and go
+through the server's outbox like every other event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from ..core.activity.outbox import OUTBOX_DIR
+from ..core.chem import Identifier, SubstructureIndex, is_compound_file, parse_query
+from ..core.chem.errors import ChemError
+from ..core.compound_changes import commit_events, compound_diff
+from ..core.repo import git, list_files, read_blobs
+
+IDENTITY_DIR = "identities"
+INDEX_DIR = "compound-index"
+DRAIN_SECONDS = 30.0
+
+
+class ProjectCompounds:
+    def __init__(
+        self,
+        root: Path,
+        report: Callable[[dict], Awaitable[None]],
+        log: logging.Logger,
+        *,
+        threads: int = 2,
+        search_threads: int = -1,
+        in_memory: bool = False,
+    ):
+        self.root = root
+        self.report = report
+        self.log = log
+        cache = root / ".git" / OUTBOX_DIR
+        self.identifier = Identifier.shared(cache / IDENTITY_DIR)
+        self.index = SubstructureIndex(
+            cache / INDEX_DIR, num_threads=search_threads, in_memory=in_memory
+        )
+        self.executor = ThreadPoolExecutor(threads, thread_name_prefix="moiety-chem")
+        self.synced: str | None = None
+        """The commit the index holds (``None`` before the first sync)."""
+        self._sync_lock = asyncio.Lock()
+        self._commits: asyncio.Queue = asyncio.Queue()
+        self._tasks: list[asyncio.Task] = []
+
+    async def _run(self, function, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._events_forever(), name="moiety-compound-events"),
+            asyncio.create_task(self._sync_quietly(), name="moiety-compound-index"),
+        ]
+
+    async def stop(self) -> None:
+        """Report the compound changes of the commits already made (for at most
+        ``DRAIN_SECONDS``), then stop; call before the outbox stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._commits.join(), DRAIN_SECONDS)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    # --- diffs ---------------------------------------------------------------------------------
+
+    async def diff(self, path: str, from_rev: str, to_rev: str) -> dict:
+        return await self._run(compound_diff, self.root, path, from_rev, to_rev, self.identifier)
+
+    async def annotate_diff(self, answer: dict) -> dict:
+        """The general diff's answer, with ``compounds`` for a compound file: the compound
+        diff, or ``None`` for a side too large to compare, and ``compounds_error`` when a side
+        cannot be read as compounds (e.g. a CSV without a SMILES column)."""
+        if not is_compound_file(answer["path"]):
+            return answer
+        if answer["kind"] == "too-large":
+            return {**answer, "compounds": None}
+        sides = (answer["path"], answer["from"], answer["to"], self.identifier)
+        try:
+            compounds = await self._run(compound_diff, self.root, *sides)
+        except ChemError as error:
+            problem = {"error": error.code.replace("_", "-"), "message": str(error)}
+            return {**answer, "compounds": None, "compounds_error": problem}
+        for label in ("path", "from", "to"):
+            compounds.pop(label)
+        return {**answer, "compounds": compounds}
+
+    # --- search --------------------------------------------------------------------------------
+
+    async def search(self, query: str, kind: str, limit: int, cursor: str | None) -> dict:
+        """A page of records matching ``query`` in the compound files at HEAD, with the commit
+        searched. A bad query is refused before the index is brought up to date."""
+        parse_query(query, kind)
+        commit = await self.sync()
+        page = await self._run(self.index.search, query, kind=kind, limit=limit, cursor=cursor)
+        return {**page.to_dict(), "commit": commit}
+
+    async def sync(self) -> str | None:
+        """Bring the index to HEAD if HEAD moved; the commit it then holds."""
+        head = await self._run(git.head_commit, self.root)
+        if head == self.synced and head is not None:
+            return head
+        async with self._sync_lock:
+            head = await self._run(git.head_commit, self.root)  # the latest, after waiting
+            if head != self.synced or head is None:
+                report = await self._run(self._sync_to, head)
+                self.synced = head
+                if report.parsed or report.removed or report.skipped:
+                    self.log.info(
+                        "Moiety: compound index at %s: parsed %s, removed %s, skipped %s",
+                        (head or "-")[:12],
+                        report.parsed,
+                        report.removed,
+                        sorted(report.skipped),
+                    )
+        return self.synced
+
+    def _sync_to(self, head: str | None):
+        files = {e.path: e.blob for e in list_files(self.root, head)} if head else {}
+        return self.index.sync(
+            files, lambda path: read_blobs(self.root, [files[path]])[files[path]]
+        )
+
+    async def _sync_quietly(self) -> None:
+        try:
+            await self.sync()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.log.exception("Moiety: could not bring the compound index up to date")
+
+    # --- events --------------------------------------------------------------------------------
+
+    def committed(self, actor: str, commit: str) -> None:
+        """A snapshot or restore by ``actor`` made ``commit``: report its compound changes
+        in the background, then bring the index to HEAD."""
+        self._commits.put_nowait((actor, commit))
+
+    async def _events_forever(self) -> None:
+        while True:
+            actor, commit = await self._commits.get()
+            try:
+                bodies = await self._run(commit_events, self.root, commit, actor, self.identifier)
+                for body in bodies:
+                    await self.report(body)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.log.exception("Moiety: could not report the compound changes of %s", commit)
+            finally:
+                self._commits.task_done()
+            await self._sync_quietly()
