@@ -10,7 +10,9 @@ file whose blob is already indexed or cached is never parsed again.
 Chemistry runs on this object's own threads, never on the event loop (RDKit releases the
 GIL while it matches, so searches on these threads leave the loop free). The events of a
 commit are computed after the snapshot has answered, one commit after the other, and go
-through the server's outbox like every other event.
+through the server's outbox like every other event. Each commit waiting for that is marked
+in ``compound-pending/`` until its events are in the outbox, so a server killed meanwhile
+reports them at its next start (the events' keys make a second report harmless).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -31,7 +34,9 @@ from ..core.repo import git, list_files, read_blobs
 
 IDENTITY_DIR = "identities"
 INDEX_DIR = "compound-index"
+PENDING_DIR = "compound-pending"
 DRAIN_SECONDS = 30.0
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class ProjectCompounds:
@@ -53,6 +58,7 @@ class ProjectCompounds:
         self.index = SubstructureIndex(
             cache / INDEX_DIR, num_threads=search_threads, in_memory=in_memory
         )
+        self.pending = cache / PENDING_DIR
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="moiety-chem")
         self.synced: str | None = None
         """The commit the index holds (``None`` before the first sync)."""
@@ -65,6 +71,9 @@ class ProjectCompounds:
         return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
 
     def start(self) -> None:
+        """Start the background work, beginning with the commits a previous run left."""
+        for actor, commit in self._marked():
+            self._commits.put_nowait((actor, commit))
         self._tasks = [
             asyncio.create_task(self._events_forever(), name="moiety-compound-events"),
             asyncio.create_task(self._sync_quietly(), name="moiety-compound-index"),
@@ -149,22 +158,43 @@ class ProjectCompounds:
 
     # --- events --------------------------------------------------------------------------------
 
-    def committed(self, actor: str, commit: str) -> None:
-        """A snapshot or restore by ``actor`` made ``commit``: report its compound changes
-        in the background, then bring the index to HEAD."""
+    async def committed(self, actor: str, commit: str) -> None:
+        """A snapshot or restore by ``actor`` made ``commit``: mark it, then report its
+        compound changes in the background and bring the index to HEAD."""
+        await asyncio.to_thread(self._mark, actor, commit)
         self._commits.put_nowait((actor, commit))
+
+    def _mark(self, actor: str, commit: str) -> None:
+        self.pending.mkdir(parents=True, exist_ok=True)
+        (self.pending / commit).write_text(actor)
+
+    def _marked(self) -> list[tuple[str, str]]:
+        """``(actor, commit)`` of the marked commits, oldest first."""
+        try:
+            marks = [m for m in self.pending.iterdir() if _COMMIT_ID.fullmatch(m.name)]
+        except FileNotFoundError:
+            return []
+        marks.sort(key=lambda mark: mark.stat().st_mtime_ns)
+        return [(mark.read_text(), mark.name) for mark in marks]
 
     async def _events_forever(self) -> None:
         while True:
             actor, commit = await self._commits.get()
             try:
-                bodies = await self._run(commit_events, self.root, commit, actor, self.identifier)
-                for body in bodies:
-                    await self.report(body)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                self.log.exception("Moiety: could not report the compound changes of %s", commit)
+                await self._report_commit(actor, commit)
             finally:
                 self._commits.task_done()
             await self._sync_quietly()
+
+    async def _report_commit(self, actor: str, commit: str) -> None:
+        """Put the commit's events into the outbox and unmark it; a commit that fails is
+        logged and unmarked too (it would fail again), unless the server is stopping."""
+        try:
+            bodies = await self._run(commit_events, self.root, commit, actor, self.identifier)
+            for body in bodies:
+                await self.report(body)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.log.exception("Moiety: could not report the compound changes of %s", commit)
+        await asyncio.to_thread((self.pending / commit).unlink, missing_ok=True)

@@ -37,7 +37,7 @@ class Versions:
         self.executor = executor
         self.report = report
         self.writer_timeout = writer_timeout
-        self.on_commit: Callable[[str, str], None] = lambda actor, commit: None
+        self.on_commit: Callable[[str, str], Awaitable[None]] = _no_hook
         self.compounds = None
 
     def identity(self, name: str) -> tuple[str, str]:
@@ -70,7 +70,7 @@ class Versions:
         await self.report(
             events.snapshot_created(user, result.commit, message, result.paths, cells, auto=auto)
         )
-        self.on_commit(user, result.commit)
+        await self.on_commit(user, result.commit)
         return answer
 
     def _committed_cells(self, commit: str, paths: list[str]) -> dict[str, list]:
@@ -103,7 +103,7 @@ class Versions:
             answer["detail"] = f"{path} is already as it was at {result.restored_from[:12]}."
         for commit in (result.saved_before, result.commit if result.changed else None):
             if commit is not None:
-                self.on_commit(user, commit)
+                await self.on_commit(user, commit)
         return answer
 
     async def history(self, path: str | None, limit: int, skip: int) -> list[dict]:
@@ -130,3 +130,7 @@ class Versions:
             return cell_pairs((self.root / safe_relpath(self.root, path)).read_bytes())
         except (OSError, UnsafePath):
             return None
+
+
+async def _no_hook(actor: str, commit: str) -> None:
+    """The default ``on_commit``: nothing else to do."""

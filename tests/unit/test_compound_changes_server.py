@@ -1,0 +1,91 @@
+"""The project server's compounds object on a real repository, without a hub: the index
+follows HEAD, a bad query is refused before any indexing, and a commit whose events were not
+yet reported when the server died is reported at the next start."""
+
+import asyncio
+import logging
+import subprocess
+
+import pytest
+
+from moiety.core.chem import InvalidQuery
+from moiety.core.repo import snapshot
+from moiety.server.compound_index import ProjectCompounds
+
+ALICE = ("alice", "alice@users.moiety.invalid")
+LOG = logging.getLogger("test-compounds")
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "series.smi").write_text("c1ccccc1O phenol\nCCO ethanol\n")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    snapshot(root, "series", *ALICE)
+    return root
+
+
+def commit_text(root, text: str) -> str:
+    (root / "data" / "series.smi").write_text(text)
+    return snapshot(root, "edit", *ALICE).commit
+
+
+def test_a_commit_marked_before_a_crash_is_reported_at_the_next_start(root):
+    reported: list[dict] = []
+
+    async def report(body):
+        reported.append(body)
+
+    commit = commit_text(root, "c1ccccc1O phenol\nc1ccccc1N aniline\n")
+
+    async def crashed():
+        compounds = ProjectCompounds(root, report, LOG)
+        await compounds.committed("alice", commit)  # never started: dies before reporting
+        compounds.executor.shutdown()
+
+    asyncio.run(crashed())
+    pending = root / ".git" / "moiety" / "compound-pending"
+    assert reported == []
+    assert (pending / commit).read_text() == "alice"
+
+    async def restarted():
+        compounds = ProjectCompounds(root, report, LOG)
+        compounds.start()
+        await compounds.stop()
+
+    asyncio.run(restarted())
+    assert [(b["key"], b["actor"], b["summary"]) for b in reported] == [
+        (
+            f"compounds.changed:{commit}:data/series.smi",
+            "alice",
+            "+1 \N{MINUS SIGN}1 ~0 in data/series.smi",
+        )
+    ]
+    assert not any(pending.iterdir())
+
+
+def test_the_index_follows_head_and_refuses_bad_queries_first(root):
+    async def report(body):
+        pass
+
+    async def scenario():
+        compounds = ProjectCompounds(root, report, LOG, threads=1)
+        compounds.start()
+        first = await compounds.search("c1ccccc1", "smiles", 10, None)
+        assert [item["name"] for item in first["items"]] == ["phenol"]
+        held = compounds.synced
+        assert first["commit"] == held
+        new = commit_text(root, "CCO ethanol\nc1ccccc1N aniline\nc1ccccc1Cl chlorobenzene\n")
+        with pytest.raises(InvalidQuery, match="SMARTS"):
+            await compounds.search("c1ccc(", "smarts", 10, None)
+        assert compounds.synced == held
+        page = await compounds.search("c1ccccc1", "smiles", 1, None)
+        assert page["commit"] == new
+        assert [(i["record"], i["name"]) for i in page["items"]] == [(2, "aniline")]
+        rest = await compounds.search("c1ccccc1", "smiles", 1, page["next"])
+        assert [(i["record"], i["name"]) for i in rest["items"]] == [(3, "chlorobenzene")]
+        assert rest["next"] is None
+        await compounds.stop()
+
+    asyncio.run(scenario())
