@@ -243,7 +243,7 @@ def start_hub(tmp: Path, extra_env: dict | None = None) -> Hub:
 
 def stop_hub(hub: Hub) -> None:
     hub.stop()
-    _wait_for(lambda: not processes_of(hub.data_dir), 30, "every hub process exiting")
+    _wait_for(lambda: not processes_of(hub.data_dir), 90, "every hub process exiting")
 
 
 @pytest.fixture(scope="session")
