@@ -9,6 +9,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, update
 
 from moiety.core import reactions, threads
+from moiety.core.chem.diff import Change, Compound, CompoundDiff
+from moiety.core.compound_changes import compounds_changed
 from moiety.core.digest import build_digest
 from moiety.core.events import record_event
 from moiety.core.projects import create_project
@@ -362,3 +364,29 @@ def test_few_queries_however_many_projects_and_events(database, db_backend):
     assert digest["totals"]["saves"] == 2000
     assert digest["totals"]["compounds_added"] == 1000
     assert elapsed < timedelta(seconds=10)
+
+
+def test_compounds_as_project_servers_report_them(db_session):
+    """Counts, with a few structures in ``highlights``, as ``compound_changes`` makes them."""
+    create_project(db_session, slug="egfr", title="EGFR", teams=["kinase"], created_by="lena")
+
+    def compound(key, name, smiles, pic50):
+        return Compound(key, 1, name, smiles, {"pIC50": pic50}, [1], [name])
+
+    old, new = compound("K9", "old hit", "CCN", 5.0), compound("K9", "old hit", "CCN", 6.5)
+    diff = CompoundDiff(
+        added=[compound(f"K{n}", f"c{n}", "C" * (n + 1), 7.0) for n in range(5)],
+        removed=[compound("K8", "gefitinib", GEFITINIB, 7.5)],
+        changed=[Change(old, new, {"pIC50": {"old": 5.0, "new": 6.5}})],
+    )
+    body = compounds_changed("alice", COMMIT, None, "data/egfr.sdf", diff)
+    record(db_session, "compounds.changed", "alice", 1, body["path"], body["data"])
+    db_session.commit()
+    compounds = egfr_of(build_digest(db_session, team="kinase", since=SINCE, until=NOW))[
+        "compounds"
+    ]
+    assert (compounds["added"], compounds["removed"], compounds["changed"]) == (5, 1, 1)
+    assert compounds["added_items"] == [
+        {"name": f"c{n}", "smiles": "C" * (n + 1), "path": "data/egfr.sdf"} for n in range(4)
+    ]
+    assert compounds["removed_items"] == []  # past the four highlights; the count says it

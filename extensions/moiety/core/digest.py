@@ -37,6 +37,7 @@ _DATA_FIELDS = (
     "added",
     "removed",
     "changed",
+    "highlights",
 )
 _FILE_KINDS = {
     "file.created": "created",

@@ -55,8 +55,10 @@ class CompoundTally:
     """``compounds.changed`` events: counts (``+added -removed ~changed``) per file and in
     all, and the compounds added and removed (name, SMILES, file), at most MAX_ITEMS each.
 
-    ``added``, ``removed`` and ``changed`` may each be a list of compounds (``{name, smiles,
-    ...}``, as the compound diff gives them), ``{count, items}``, or a number."""
+    ``added``, ``removed`` and ``changed`` may each be a number (as project servers report
+    them, with a few compounds in ``highlights``: ``[{change, key, name, smiles, ...}]``), a
+    list of compounds (``{name, smiles, ...}``, as the compound diff gives them), or
+    ``{count, items}``."""
 
     def __init__(self):
         self.counts = Counter()
@@ -69,8 +71,12 @@ class CompoundTally:
             path, {"path": row.path, "added": 0, "removed": 0, "changed": 0, "people": set()}
         )
         file["people"].add(row.actor)
+        highlights = row.data_highlights if isinstance(row.data_highlights, list) else []
         for what in ("added", "removed", "changed"):
             count, compounds = _compound_list(getattr(row, f"data_{what}"))
+            if not compounds:
+                picked = [h for h in highlights if isinstance(h, dict) and h.get("change") == what]
+                compounds = [_compound(h) for h in picked]
             self.counts[what] += count
             file[what] += count
             if what in self.items:
