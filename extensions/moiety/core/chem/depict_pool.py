@@ -15,6 +15,7 @@ from threading import Lock
 
 from .errors import DepictionFailed, DepictionTimeout
 from .limits import DEFAULT_SIZE, WORKER_PRELOAD
+from .worker_setup import Lifeline
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_WORKERS = 2
@@ -52,7 +53,10 @@ class DepictionPool:
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+        self._lifeline = Lifeline()
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._context, **self._lifeline.pool_arguments()
+        )
 
     def submit(
         self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
@@ -124,6 +128,7 @@ class DepictionPool:
     def close(self) -> None:
         with self._lock:
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self._lifeline.close()
 
     def __enter__(self) -> "DepictionPool":
         return self

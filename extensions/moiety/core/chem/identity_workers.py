@@ -20,12 +20,14 @@ from .errors import ChemError
 from .identity import Identity, Standardizer
 from .limits import WORKER_PRELOAD
 from .parsing import PARSERS
+from .worker_setup import Lifeline
 
 Outcome = Identity | ChemError
 
 _lock = Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
+_lifeline = Lifeline()
 
 
 def compute(standardizer: Standardizer, kind: str, text: str) -> Outcome:
@@ -55,7 +57,9 @@ def _executor(workers: int) -> ProcessPoolExecutor:
                 _pool.shutdown(wait=False, cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(list(WORKER_PRELOAD))
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, **_lifeline.pool_arguments()
+            )
             _pool_workers = workers
         return _pool
 
