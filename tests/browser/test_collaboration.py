@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from .helpers import lab, notebook, open_panel
 from moiety_testing.browser import screenshot
+from moiety_testing.projects import ProjectClient
 
 NOTEBOOK = "notebooks/explore.ipynb"
 
@@ -87,7 +88,7 @@ def test_a_mention_reaches_bob_live_and_the_thread_goes_both_ways(egfr, people):
     assert bob.dialogs == []
 
 
-def test_snapshot_diff_and_restore_in_the_history_panel(egfr, people):
+def test_snapshot_diff_and_restore_in_the_history_panel(hub, egfr, people):
     alice = people("alice")
     page = lab(alice, egfr, "notebooks/welcome.ipynb")
     open_panel(page, "History")
@@ -96,14 +97,15 @@ def test_snapshot_diff_and_restore_in_the_history_panel(egfr, people):
     before = versions.count()
     original = versions.first.get_attribute("data-commit")
 
+    # Someone changes the notebook (here through the contents API); the open copy follows.
     marker = f"edited_{uuid.uuid4().hex[:6]}"
+    client = ProjectClient(hub, egfr, "alice")
+    content = client.get("api/contents/notebooks/welcome.ipynb").json()["content"]
+    cell = next(c for c in content["cells"] if c["cell_type"] == "code")
+    cell["source"] += f"\n{marker} = 1"
+    client.put_notebook("notebooks/welcome.ipynb", content)
     code = notebook(page).locator(".jp-CodeCell").first
-    editor = code.locator(".cm-content")
-    editor.click()
-    page.keyboard.press("Control+End")
-    page.keyboard.type(f"\n{marker} = 1")
-    page.keyboard.press("Control+s")
-    expect(code).to_contain_text(marker)
+    expect(code).to_contain_text(marker, timeout=15_000)
 
     page.get_by_test_id("moiety-snapshot-message").fill("Before the group meeting")
     page.get_by_test_id("moiety-snapshot").click()

@@ -13,6 +13,7 @@ import type { Widget } from '@lumino/widgets';
 import { MentionCompleter } from '../activity/composer';
 import type { IFeedRequester } from '../activity/model';
 import type { IAnchor, IThread } from '../api/types';
+import { WatchesModel } from '../notifications/watches';
 import type { IMoietyLive } from '../tokens';
 import { CellBadges } from './badges';
 import { ThreadsModel } from './model';
@@ -47,6 +48,8 @@ export class CommentsController {
     this._shell = options.shell;
     this._showPanel = options.showPanel;
     this.completer = new MentionCompleter(options.client);
+    this.watches = new WatchesModel(options.client);
+    void this.watches.load();
     options.live.feed.connect((_, event) => {
       if (event.project === this.project && event.path) {
         this._models.get(event.path)?.onEvent(event);
@@ -58,6 +61,8 @@ export class CommentsController {
   readonly project: string;
   /** @mention completion for every comment box. */
   readonly completer: MentionCompleter;
+  /** The files and projects you watch. */
+  readonly watches: WatchesModel;
 
   /** Emitted when the target, the draft or the focused thread change. */
   get changed(): ISignal<this, void> {

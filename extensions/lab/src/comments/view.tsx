@@ -111,8 +111,10 @@ function FileThreads({
   kind: 'notebook' | 'text';
 }): JSX.Element {
   useSignal(model.changed);
+  useSignal(controller.watches.changed);
   useMinuteTicker();
   const [showResolved, setShowResolved] = React.useState(false);
+  const watching = controller.watches.isWatching(controller.project, path);
   const root = React.useRef<HTMLDivElement>(null);
   React.useEffect(() => {
     const id = controller.takeFocus();
@@ -159,6 +161,18 @@ function FileThreads({
         >
           Refresh
         </button>
+        <button
+          type="button"
+          className="jp-MoietyLinkButton"
+          aria-pressed={watching}
+          title="Be notified when others change or comment on this file"
+          data-testid="moiety-watch-file"
+          onClick={() =>
+            void controller.watches.toggle(controller.project, path)
+          }
+        >
+          {watching ? 'Watching' : 'Watch this file'}
+        </button>
         <label className="jp-MoietyCheck">
           <input
             type="checkbox"
@@ -169,6 +183,9 @@ function FileThreads({
           Show resolved ({resolvedCount})
         </label>
       </div>
+      {controller.watches.error && (
+        <ErrorNotice message={controller.watches.error} />
+      )}
       {draft && <DraftBox controller={controller} label={draft.label} />}
       {model.status === 'loading' && <Status>Loading comments…</Status>}
       {(model.status === 'error' || model.status === 'unavailable') && (

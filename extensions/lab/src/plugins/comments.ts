@@ -20,6 +20,7 @@ import type { Widget } from '@lumino/widgets';
 import type { CommentsController } from '../comments/controller';
 import { LazySidePanel } from '../common/sidebar';
 import { commentIcon } from '../icons';
+import { whenIdle } from './idle';
 import {
   IMoietyClient,
   IMoietyLive,
@@ -72,21 +73,27 @@ export const commentsPlugin: JupyterFrontEndPlugin<void> = {
 
     const getController = (): Promise<CommentsController> => {
       if (!controller) {
-        controller = import('../comments/controller').then(
-          ({ CommentsController }) =>
-            new CommentsController({
-              client,
-              live,
-              project: project!,
-              user: () => client.user ?? user,
-              shell,
-              showPanel: () => {
-                if (panel) {
-                  app.shell.activateById(panel.id);
+        controller = import('../comments/controller')
+          .then(
+            ({ CommentsController }) =>
+              new CommentsController({
+                client,
+                live,
+                project: project!,
+                user: () => client.user ?? user,
+                shell,
+                showPanel: () => {
+                  if (panel) {
+                    app.shell.activateById(panel.id);
+                  }
                 }
-              }
-            })
-        );
+              })
+          )
+          .then(c => {
+            const current = shell?.currentWidget ?? null;
+            c.setTarget(current, kindOf(current));
+            return c;
+          });
       }
       return controller;
     };
@@ -224,15 +231,18 @@ export const commentsPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.add(panel, 'right', { rank: 600 });
       restorer?.add(panel, COMMENTS_ID);
 
+      // Threads and badges come once the notebook is shown and the page idle.
       const attach = (nb: NotebookPanel) =>
-        void getController().then(c => c.attachNotebook(nb));
+        void Promise.all([nb.revealed, whenIdle(app)])
+          .then(getController)
+          .then(c => c.attachNotebook(nb));
       notebooks?.forEach(attach);
       notebooks?.widgetAdded.connect((_, nb) => attach(nb));
 
       const follow = (widget: Widget | null) => {
         const kind = kindOf(widget);
-        if (kind || controller) {
-          void getController().then(c => c.setTarget(widget, kind));
+        if (controller) {
+          void controller.then(c => c.setTarget(widget, kind));
         }
       };
       shell?.currentChanged.connect((_, change) => follow(change.newValue));

@@ -17,6 +17,7 @@ import {
 import { MoietyPanelModel } from '../panel/model';
 import type { IMe, IMoietyClient, IVersionCheck } from '../tokens';
 import { openPlaceholderTab, type MoietyWorkspace } from '../workspace';
+import { WatchesModel } from '../notifications/watches';
 import { createProjectDialog } from './dialog';
 import type { ProjectsModel } from './model';
 
@@ -33,9 +34,16 @@ export async function createProjectsContent(
   const model = await options.workspace.model();
   const me = new MoietyPanelModel(options.client, options.versionCheck);
   void me.refresh();
+  const watches = new WatchesModel(options.client);
+  void watches.load();
   void model.list().catch(() => undefined);
   const widget = ReactWidget.create(
-    <ProjectsView me={me} model={model} workspace={options.workspace} />
+    <ProjectsView
+      me={me}
+      model={model}
+      watches={watches}
+      workspace={options.workspace}
+    />
   );
   widget.addClass('jp-MoietyProjects');
   return widget;
@@ -44,14 +52,17 @@ export async function createProjectsContent(
 function ProjectsView({
   me,
   model,
+  watches,
   workspace
 }: {
   me: MoietyPanelModel;
   model: ProjectsModel;
+  watches: WatchesModel;
   workspace: MoietyWorkspace;
 }): JSX.Element {
   useSignal(me.changed);
   useSignal(model.changed);
+  useSignal(watches.changed);
   const person = me.me.kind === 'ready' ? me.me.me : null;
   const canCreate = !!person && (person.admin || person.lead_of.length > 0);
   const [created, setCreated] = React.useState('');
@@ -97,8 +108,10 @@ function ProjectsView({
           </div>
         </div>
         {created && <Status>{created}</Status>}
+        {watches.error && <ErrorNotice message={watches.error} />}
         <ProjectList
           model={model}
+          watches={watches}
           workspace={workspace}
           canCreate={canCreate}
         />
@@ -109,10 +122,12 @@ function ProjectsView({
 
 function ProjectList({
   model,
+  watches,
   workspace,
   canCreate
 }: {
   model: ProjectsModel;
+  watches: WatchesModel;
   workspace: MoietyWorkspace;
   canCreate: boolean;
 }): JSX.Element {
@@ -147,6 +162,7 @@ function ProjectList({
           key={project.slug}
           project={project}
           model={model}
+          watches={watches}
           here={workspace.projectNow === project.slug}
         />
       ))}
@@ -157,12 +173,15 @@ function ProjectList({
 function ProjectCard({
   project,
   model,
+  watches,
   here
 }: {
   project: IProject;
   model: ProjectsModel;
+  watches: WatchesModel;
   here: boolean;
 }): JSX.Element {
+  const watching = watches.isWatching(project.slug);
   const members = model.members(project.slug);
   const [membersError, setMembersError] = React.useState('');
   React.useEffect(() => {
@@ -209,7 +228,16 @@ function ProjectCard({
           ))}
         </ul>
         <People project={project} members={members} error={membersError} />
-        <div className="jp-MoietyProject-actions">
+        <div className="jp-MoietyProject-actions jp-MoietyActions">
+          <button
+            type="button"
+            className="jp-mod-styled jp-mod-reject"
+            aria-pressed={watching}
+            title="Be notified of everything others do in this project"
+            onClick={() => void watches.toggle(project.slug)}
+          >
+            {watching ? 'Watching' : 'Watch'}
+          </button>
           {here ? (
             <span className="jp-MoietyProject-here">
               You are in this project’s server.
