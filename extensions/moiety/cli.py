@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 
 from . import __version__
+from .cli_digest import add_digest_command
 from .client import MoietyAPIError, ServiceClient
 from .deployment import load_deployment
 from .deployment.settings import REPO_ROOT, DeploymentError
@@ -223,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_options(listing)
     listing.set_defaults(func=cmd_project_list)
     _add_ops_commands(sub)
+    add_digest_command(sub)
     return parser
 
 

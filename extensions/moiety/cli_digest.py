@@ -5,8 +5,7 @@ pipelines) or JSON.
 
 The digest is read from ``GET /digest`` with the caller's token (leads of the team and admins);
 Markdown is rendered here from it, exactly as the service renders ``format=md``.
-:func:`add_digest_command` adds the command to the ``moiety`` parser; ``python -m
-moiety.cli_digest digest ...`` runs it on its own.
+:func:`add_digest_command` adds the command to the ``moiety`` parser.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import argparse
 import json
 import sys
 
-from .client import MoietyAPIError
 from .core.digest_markdown import render
 
 
@@ -43,24 +41,3 @@ def cmd_digest(args) -> int:
     else:
         sys.stdout.write(render(digest))
     return 0
-
-
-def main(argv=None) -> int:
-    from .cli import CommandError
-    from .deployment.settings import DeploymentError
-
-    parser = argparse.ArgumentParser(prog="moiety")
-    add_digest_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except (CommandError, DeploymentError) as e:
-        print(f"moiety: {e}", file=sys.stderr)
-        return 2
-    except MoietyAPIError as e:
-        print(f"moiety: {e.message}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

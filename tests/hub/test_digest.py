@@ -261,7 +261,7 @@ def test_the_cli_prints_the_digest(db_hub, week):
     token = hub.token("lena")
     for fmt in ("md", "json"):
         done = subprocess.run(
-            [sys.executable, "-m", "moiety.cli_digest", "digest", "--team", "kinase",
+            [sys.executable, "-m", "moiety.cli", "digest", "--team", "kinase",
              "--since", "2d", "--format", fmt, "--hub-url", hub.url, "--token", token],
             capture_output=True, text=True, timeout=120, env=hub.env,
         )  # fmt: skip
@@ -272,7 +272,7 @@ def test_the_cli_prints_the_digest(db_hub, week):
         else:
             assert section(json.loads(done.stdout))["events"] >= 17
     refused = subprocess.run(
-        [sys.executable, "-m", "moiety.cli_digest", "digest", "--team", "kinase",
+        [sys.executable, "-m", "moiety.cli", "digest", "--team", "kinase",
          "--hub-url", hub.url, "--token", hub.token("bob")],
         capture_output=True, text=True, timeout=120, env=hub.env,
     )  # fmt: skip

@@ -168,6 +168,7 @@ class MoietyService(Application):
     async def serve(self):
         app = self.make_app()
         self.storage = self.open_storage()
+        self.directory.storage = self.storage
         self.storage.on_commit(self.metrics.counting_events(self.broadcaster.publish))
         await self.storage.read(self.catalog.load)
         if self.seed_projects:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
 
 from ..core import audit
@@ -24,7 +23,7 @@ class CachedDirectory:
     """The hub's teams as a :class:`Directory`, at most ``ttl`` seconds old.
 
     Concurrent requests share one refresh, so a burst of requests costs one hub call.
-    ``storage``: where membership changes are audited (by default the running service's).
+    ``storage``: where membership changes are audited (set by the service once it is open).
     """
 
     def __init__(self, hub: HubAPI, ttl: float, storage=None):
@@ -65,7 +64,7 @@ class CachedDirectory:
     async def _audit(self, directory: Directory) -> None:
         """Record membership changes; a failure is logged and retried at the next refresh."""
         seen = audit.memberships(directory)
-        storage = self.storage or _service_storage()
+        storage = self.storage
         if seen == self._audited or storage is None:
             return
         try:
@@ -78,11 +77,3 @@ class CachedDirectory:
 
 def _record_membership(session, *, published, seen: audit.Membership) -> int:
     return audit.record_membership(session, seen)
-
-
-def _service_storage():
-    """The running service's storage, once it is open (None in other processes)."""
-    app = sys.modules.get(f"{__package__}.app")
-    if app is None or not app.MoietyService.initialized():
-        return None
-    return getattr(app.MoietyService.instance(), "storage", None)
