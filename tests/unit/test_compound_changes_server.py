@@ -1,12 +1,17 @@
 """The project server's compounds object on a real repository, without a hub: the index
 follows HEAD, a bad query is refused before any indexing, and a commit whose events were not
-yet reported when the server died is reported at the next start."""
+yet reported when the server died is reported at the next start, and SIGINT still reaches
+Python after searches ran on several threads (RDKit swaps the handler while it matches)."""
 
 import asyncio
 import logging
+import os
+import signal
 import subprocess
+from pathlib import Path
 
 import pytest
+from rdkit import RDConfig
 
 from moiety.core.chem import InvalidQuery
 from moiety.core.repo import snapshot
@@ -89,3 +94,31 @@ def test_the_index_follows_head_and_refuses_bad_queries_first(root):
         await compounds.stop()
 
     asyncio.run(scenario())
+
+
+def test_sigint_reaches_python_after_searches_on_several_threads(root):
+    nci = (Path(RDConfig.RDDataDir) / "NCI/first_5K.smi").read_text().splitlines()[:1500]
+    (root / "data" / "nci.smi").write_text("\n".join(nci) + "\n")
+    snapshot(root, "NCI", *ALICE)
+    received: list[int] = []
+
+    async def report(body):
+        pass
+
+    async def searches():
+        compounds = ProjectCompounds(root, report, LOG, threads=2, search_threads=1)
+        await compounds.sync()
+        queries = ["[#6]~[#7]", "[#6]~[#8]", "[#7,#8]", "c", "[#6]@[#6]", "[#16]"] * 3
+        pages = await asyncio.gather(
+            *(compounds.search(query, "smarts", 10_000, None) for query in queries)
+        )
+        assert all(page["items"] for page in pages)
+        compounds.executor.shutdown()
+
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        asyncio.run(searches())
+        os.kill(os.getpid(), signal.SIGINT)
+        assert received == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import logging
 import re
+import signal
+import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -37,6 +39,22 @@ INDEX_DIR = "compound-index"
 PENDING_DIR = "compound-pending"
 DRAIN_SECONDS = 30.0
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def rearm_sigint() -> None:
+    """Give SIGINT back to Python's handler (from the main thread, the only one allowed to).
+
+    While RDKit matches a substructure it swaps the process's SIGINT handler for its own (its
+    ``ControlCHandler``, to cancel long matches) and then puts back the one it found. Two
+    matches on two threads interleave: the second saves RDKit's handler and puts it back last,
+    so SIGINT stays with RDKit and the server ignores the hub's request to stop. Called after
+    each piece of chemistry, so once the threads are idle Python has SIGINT again.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is not None:
+        signal.signal(signal.SIGINT, handler)
 
 
 class ProjectCompounds:
@@ -68,7 +86,10 @@ class ProjectCompounds:
 
     async def _run(self, function, *args, **kwargs):
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
+        try:
+            return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
+        finally:
+            rearm_sigint()
 
     def start(self) -> None:
         """Start the background work, beginning with the commits a previous run left."""
@@ -132,7 +153,7 @@ class ProjectCompounds:
             if head != self.synced or head is None:
                 report = await self._run(self._sync_to, head)
                 self.synced = head
-                if report.parsed or report.removed or report.skipped:
+                if report.parsed or report.removed:
                     self.log.info(
                         "Moiety: compound index at %s: parsed %s, removed %s, skipped %s",
                         (head or "-")[:12],
