@@ -8,13 +8,15 @@ import logging
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from rdkit import RDConfig
 
-from moiety.core.chem import InvalidQuery
+from moiety.core.chem import InvalidQuery, search
 from moiety.core.repo import snapshot
+from moiety.server import compounds as handlers
 from moiety.server.compound_index import ProjectCompounds
 
 ALICE = ("alice", "alice@users.moiety.invalid")
@@ -122,3 +124,15 @@ def test_sigint_reaches_python_after_searches_on_several_threads(root):
         assert received == [signal.SIGINT]
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_personal_servers_load_no_rdkit_and_the_search_bounds_agree():
+    code = "import sys, moiety.server.app; print('rdkit' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert loaded.strip() == "False"
+    assert (handlers.DEFAULT_LIMIT, handlers.MAX_LIMIT) == (
+        search.DEFAULT_LIMIT,
+        search.MAX_LIMIT,
+    )

@@ -20,6 +20,8 @@ from .project_handlers import ProjectHandler
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+"""The search's bounds, as in ``core/chem/search.py`` (not imported: this module is loaded
+by personal servers too, which need no RDKit)."""
 QUERY_KINDS = ("smarts", "smiles")
 
 
