@@ -145,11 +145,11 @@ class ProjectCompounds:
 
     async def sync(self) -> str | None:
         """Bring the index to HEAD if HEAD moved; the commit it then holds."""
-        head = await self._run(git.head_commit, self.root)
+        head = await asyncio.to_thread(git.head_commit, self.root)  # not behind chemistry
         if head == self.synced and head is not None:
             return head
         async with self._sync_lock:
-            head = await self._run(git.head_commit, self.root)  # the latest, after waiting
+            head = await asyncio.to_thread(git.head_commit, self.root)  # the latest, after waiting
             if head != self.synced or head is None:
                 report = await self._run(self._sync_to, head)
                 self.synced = head
