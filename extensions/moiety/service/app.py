@@ -19,6 +19,8 @@ from traitlets import Bool, Float, Integer, Unicode, default
 from traitlets.config import Application
 
 from .. import __version__
+from ..core.chem.depict_cache import DepictionCache
+from ..core.chem.depict_pool import DepictionPool
 from ..core.presence import Presence
 from ..deployment import load_deployment
 from ..store.migrate import upgrade
@@ -101,6 +103,18 @@ class MoietyService(Application):
         True, help="Create the projects that moiety.toml lists, if missing, at start."
     ).tag(config=True)
 
+    depict_workers = Integer(
+        2, help="Worker processes that draw structures for /api/depict (RDKit runs only there)."
+    ).tag(config=True)
+
+    depict_timeout = Float(
+        5.0, help="Seconds a drawing may take; past it the worker is stopped and the answer is 422."
+    ).tag(config=True)
+
+    depict_cache_size = Integer(
+        4096, help="Drawings kept in memory, by canonical structure and size."
+    ).tag(config=True)
+
     auth_cache_seconds = Integer(
         20, help="Seconds the hub's answer about a token or cookie is cached."
     ).tag(config=True)
@@ -129,6 +143,10 @@ class MoietyService(Application):
         self.presence = Presence()
         self.broadcaster = Broadcaster()
         self.projects = ProjectSetup(self)
+        self.depiction_pool = DepictionPool(
+            workers=self.depict_workers, timeout=self.depict_timeout
+        )
+        self.depiction_cache = DepictionCache(self.depict_cache_size)
         self.metrics = ServiceMetrics(self)
         secret = self.cookie_secret()
         self.cursor_secret = hashlib.sha256(b"moiety-feed-cursor:" + secret).digest()
@@ -175,6 +193,7 @@ class MoietyService(Application):
             await self.seed()
         server = HTTPServer(app, xheaders=True)
         server.listen(self.port, self.ip)
+        asyncio.get_running_loop().run_in_executor(None, self.depiction_pool.start)
         self.log.info(
             "Moiety service %s listening on %s:%s%s", __version__, self.ip, self.port, self.prefix
         )
@@ -184,6 +203,7 @@ class MoietyService(Application):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         server.stop()
+        await asyncio.to_thread(self.depiction_pool.close)
         self.storage.close()
         self.log.info("Moiety service stopped")
 

@@ -4,16 +4,14 @@ Any logged-in hub user may call it (structures are not project data). Drawing, a
 parsing, happens in worker processes with a time limit (``DepictionPool``), so a pathological
 structure never blocks the event loop; answers are cached by canonical structure
 (``DepictionCache``), so a repeated request costs a dictionary lookup. The pool and the cache are
-the app's (``depiction_pool``, ``depiction_cache``) when it has them, else made here on first use.
-The service process itself never loads RDKit: only the workers do.
+the app's (``depiction_pool``, ``depiction_cache``, sized by its traitlets). The service process
+itself never loads RDKit: only the workers do.
 
 The SVG is served so that opened directly it can run nothing: ``nosniff`` and a CSP without
 scripts. It is the caller's to cache for a day (``Cache-Control: private``).
 """
 
 from __future__ import annotations
-
-from threading import Lock
 
 from ...core.chem.depict_cache import DepictionCache
 from ...core.chem.depict_pool import DepictionPool
@@ -24,9 +22,6 @@ from ..base import APIHandler
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 CACHE_CONTROL = "private, max-age=86400"
-
-_lock = Lock()
-_fallback: dict[str, object] = {}
 
 
 class Unprocessable(MoietyError):
@@ -40,16 +35,8 @@ class Unavailable(MoietyError):
 
 
 def depiction_tools(moiety) -> tuple[DepictionPool, DepictionCache]:
-    """The app's pool and cache, or ones made on first use with the defaults."""
-    pool = getattr(moiety, "depiction_pool", None)
-    cache = getattr(moiety, "depiction_cache", None)
-    if pool is not None and cache is not None:
-        return pool, cache
-    with _lock:
-        if not _fallback:
-            _fallback["pool"] = DepictionPool()
-            _fallback["cache"] = DepictionCache()
-    return pool or _fallback["pool"], cache or _fallback["cache"]
+    """The service's pool of drawing workers and its cache of drawings."""
+    return moiety.depiction_pool, moiety.depiction_cache
 
 
 def _single(arguments: dict[str, list[str]], name: str) -> str | None:
