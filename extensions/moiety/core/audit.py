@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..store.audit import AuditEntry, AuditMembership
 from ..store.models import ProjectTeam
+from . import paging
 from .access import Directory
 from .cursors import DEFAULT_SECRET, InvalidCursor, decode_cursor, encode_cursor
 from .errors import InvalidInput
@@ -172,15 +173,7 @@ class AuditQuery:
 
 
 def parse_limit(value: object, default: int = DEFAULT_LIMIT) -> int:
-    if value is None:
-        return default
-    try:
-        limit = int(value)
-    except (TypeError, ValueError):
-        limit = 0
-    if isinstance(value, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidAuditQuery(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
-    return limit
+    return paging.parse_limit(value, default=default, maximum=MAX_LIMIT, error=InvalidAuditQuery)
 
 
 def read_page(

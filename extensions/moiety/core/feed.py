@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..store.models import Event
+from . import paging
 from .cursors import DEFAULT_SECRET, decode_cursor, encode_cursor
 from .errors import InvalidInput
 from .events import EVENT_KINDS
@@ -83,15 +84,9 @@ class FeedFilter:
 
 def parse_limit(value: int | str | None) -> int:
     """``limit`` as given (None: the default), checked to be 1..MAX_LIMIT."""
-    if value is None:
-        return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except ValueError:
-        limit = 0
-    if isinstance(value, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidFeedQuery(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
-    return limit
+    return paging.parse_limit(
+        value, default=DEFAULT_LIMIT, maximum=MAX_LIMIT, error=InvalidFeedQuery
+    )
 
 
 def read_feed(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..store.discussion import Notification, Thread
 from ..store.models import Event
+from . import paging
 from .cursors import DEFAULT_SECRET, InvalidCursor, decode_cursor, encode_cursor
 from .errors import InvalidInput
 from .events import isoformat
@@ -92,15 +93,9 @@ def notify_event(
 
 
 def parse_limit(value: object) -> int:
-    if value is None:
-        return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except (TypeError, ValueError):
-        limit = 0
-    if isinstance(value, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidNotificationQuery(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
-    return limit
+    return paging.parse_limit(
+        value, default=DEFAULT_LIMIT, maximum=MAX_LIMIT, error=InvalidNotificationQuery
+    )
 
 
 def list_notifications(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..store.discussion import Comment, Notification, Thread
 from ..store.models import Event
-from . import audit, thread_events
+from . import audit, paging, thread_events
 from .comments import checked_body, new_comment, reaction_summaries, serialize_comment
 from .cursors import DEFAULT_SECRET, InvalidCursor, decode_cursor, encode_cursor
 from .errors import InvalidInput, NotFound
@@ -284,12 +284,6 @@ def _time(moment: datetime | None) -> str | None:
 
 
 def _limit(value: object) -> int:
-    if value is None:
-        return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except (TypeError, ValueError):
-        limit = 0
-    if isinstance(value, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidThreadQuery(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
-    return limit
+    return paging.parse_limit(
+        value, default=DEFAULT_LIMIT, maximum=MAX_LIMIT, error=InvalidThreadQuery
+    )

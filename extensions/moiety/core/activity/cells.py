@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..repo import git
+from ..repo.diff import decode_text
 from ..repo.errors import PathNotFound, RepoError
 from ..repo.notebooks import is_notebook
 from ..repo.paths import safe_relpath
 
 HASH_CHARS = 16
-_SNIFF_BYTES = 8000
 
 
 def cell_hash(source: str | list[str]) -> str:
@@ -108,7 +108,7 @@ def anchors(root: str | os.PathLike, path: str) -> Anchors:
         cells = notebook_cells(data)
         if cells is not None:
             return Anchors(relative, True, commit, "notebook", cells)
-    text = _text(data)
+    text = decode_text(data)
     if text is None:
         return Anchors(relative, True, commit, "binary")
     return Anchors(relative, True, commit, "text", lines=len(text.splitlines()))
@@ -121,12 +121,3 @@ def _read(full: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise RepoError(f"{full.name!r} cannot be read ({exc.strerror}).") from exc
-
-
-def _text(data: bytes) -> str | None:
-    if b"\0" in data[:_SNIFF_BYTES]:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None

@@ -52,7 +52,7 @@ def diff(root: str | os.PathLike, path: str, from_rev: str, to_rev: str = WORKIN
             answer["notebook_error"] = str(exc)
         else:
             return {**answer, "kind": "notebook", "base": base, "diff": changes}
-    old_text, new_text = _text(old), _text(new)
+    old_text, new_text = decode_text(old), decode_text(new)
     if old_text is None or new_text is None:
         return {**answer, "kind": "binary", "from_size": len(old), "to_size": len(new)}
     lines = difflib.unified_diff(
@@ -86,7 +86,8 @@ def _notebook_diff(old: bytes, new: bytes) -> tuple[dict, list]:
     return json.loads(json.dumps(base)), json.loads(json.dumps(changes))
 
 
-def _text(data: bytes) -> str | None:
+def decode_text(data: bytes) -> str | None:
+    """The file's text if it is UTF-8 without a NUL near its start (as git tells binary)."""
     if b"\0" in data[:_SNIFF_BYTES]:
         return None
     try:
