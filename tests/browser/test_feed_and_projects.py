@@ -128,7 +128,7 @@ def test_lena_sees_the_projects_of_her_teams_and_creates_one(egfr, people):
     assert lena.dialogs == []
 
 
-def test_carol_sees_nothing_of_egfr_and_opens_her_own_project(hub, egfr, people):
+def test_carol_sees_nothing_of_egfr_and_follows_a_mention_into_her_project(hub, egfr, people):
     alice_says = f"egfr secret {uuid.uuid4().hex[:6]}"
     lena_says = f"neuro news {uuid.uuid4().hex[:6]}"
     r = service_client(hub, "alice").post("posts", json={"project": "egfr-sar", "body": alice_says})
@@ -156,6 +156,33 @@ def test_carol_sees_nothing_of_egfr_and_opens_her_own_project(hub, egfr, people)
     expect(projects.locator(".jp-MoietyProject")).to_have_count(1)
     expect(projects).to_contain_text("Sulfonamide SAR")
     expect(page.locator("#moiety-projects")).not_to_contain_text("EGFR")
+
+    # lena mentions carol on a cell of the project: the bell rings; the notification opens
+    # the notebook, at the cell, in the project's JupyterLab in a new tab, with the thread.
+    words = f"check the sulfonamide N-H ({uuid.uuid4().hex[:6]})"
+    r = service_client(hub, "lena").post(
+        "threads",
+        json={
+            "project": "sulfonamide-sar",
+            "path": "notebooks/welcome.ipynb",
+            "anchor": {"cell_id": "draw-molecule"},
+            "body": f"@carol {words}",
+        },
+    )
+    assert r.status_code == 201, r.text
+    bell = page.get_by_test_id("moiety-bell")
+    expect(bell).to_have_attribute("aria-label", "Notifications: 1 unread")
+    bell.click()
+    item = page.get_by_test_id("moiety-notifications").locator(".jp-MoietyNotification")
+    expect(item).to_contain_text("lena mentioned you in a comment on notebooks/welcome.ipynb")
+    with carol.context.expect_page() as opened:
+        item.get_by_role("button").click()
+    tab = opened.value
+    expect(tab.locator(".jp-MoietyThread", has_text=words)).to_be_visible(timeout=90_000)
+    assert "/user/project-sulfonamide-sar/" in tab.url
+    expect(tab.get_by_role("tab", name="welcome.ipynb", exact=True)).to_be_visible()
+    expect(bell).to_have_attribute("aria-label", "Notifications: none unread")
+    tab.close()
 
     with carol.context.expect_page() as opened:
         projects.get_by_role("button", name="Open Sulfonamide SAR").click()

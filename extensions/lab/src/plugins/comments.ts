@@ -268,7 +268,8 @@ export const commentsPlugin: JupyterFrontEndPlugin<void> = {
           }
         });
       }
-      app.commands.notifyCommandChanged();
+      app.commands.notifyCommandChanged(CommentCommands.cell);
+      app.commands.notifyCommandChanged(CommentCommands.line);
     });
   }
 };

@@ -20,6 +20,30 @@ function idle(timeout: number): Promise<void> {
   });
 }
 
+/**
+ * Resolves once the browser has had `count` idle periods in a row with room
+ * to spare (not merely a gap between two rendering tasks), or after `timeout`.
+ */
+function settled(count: number, timeout: number): Promise<void> {
+  if (typeof window.requestIdleCallback !== 'function') {
+    return idle(timeout);
+  }
+  return new Promise<void>(resolve => {
+    const giveUp = setTimeout(resolve, timeout);
+    let calm = 0;
+    const check = (deadline: IdleDeadline) => {
+      calm = deadline.timeRemaining() >= 40 ? calm + 1 : 0;
+      if (calm >= count) {
+        clearTimeout(giveUp);
+        resolve();
+      } else {
+        window.requestIdleCallback(check);
+      }
+    };
+    window.requestIdleCallback(check);
+  });
+}
+
 function frame(): Promise<void> {
   return new Promise<void>(resolve => requestAnimationFrame(() => resolve()));
 }
@@ -55,7 +79,7 @@ export function whenIdle(app: JupyterFrontEnd): Promise<void> {
       .then(frame)
       .then(() => idle(2000))
       .then(() => documentsShown(app))
-      .then(() => idle(5000));
+      .then(() => settled(5, 10_000));
   }
   return shared;
 }
