@@ -433,8 +433,11 @@ function Feed({
     );
   }
   const items = feed.items;
-  const firstOld = items.findIndex(e => !feed.unread.isNew(e));
-  const anyNew = items.some(e => feed.unread.isNew(e));
+  // The line between what came since you last looked and what you had seen.
+  const divider = feed.unread.divider;
+  const firstOld =
+    divider === null ? -1 : items.findIndex(e => e.id <= divider);
+  const anyNew = firstOld > 0 && items.some(e => feed.unread.isNew(e));
   return (
     <>
       {items.length === 0 ? (
