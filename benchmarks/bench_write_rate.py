@@ -12,6 +12,7 @@ event with its tag and mention through the ORM's unit of work, and of the event 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import platform
 import sqlite3
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from moiety.core.events import record_event
 from moiety.core.projects import create_project
+from moiety.service.storage import Storage
 from moiety.store import Database, Event, EventMention, EventTag, Project, upgrade
 
 PROJECT = "bench"
@@ -89,12 +91,40 @@ def orm_event_only(db: Database, n: int, offset: int) -> None:
 
 
 BASELINE = "ORM session.add, same rows (baseline)"
+CONCURRENT = 32
+
+
+def _record(session, *, published, i: int) -> None:
+    record_event(session, **fields(i), tags=["bench"], mentions=["alice"])
+
+
+def service_writer(db: Database, n: int, offset: int) -> None:
+    """The service's own writer (``moiety.service.storage``) with 32 requests writing at once:
+    one writer thread, one transaction per event, handed over from the event loop."""
+
+    async def run():
+        storage = Storage(db.url.render_as_string(hide_password=False))
+        gate = asyncio.Semaphore(CONCURRENT)
+
+        async def one(i):
+            async with gate:
+                await storage.write(_record, i=i)
+
+        try:
+            await asyncio.gather(*(one(i) for i in range(offset, offset + n)))
+        finally:
+            storage.close()
+
+    asyncio.run(run())
+
+
 CASES = [
     ("record_event (path, tag, mention)", moiety),
     ("record_event with a new key", moiety_keyed),
     ("record_event, key seen before", moiety_repeated_key),
     (BASELINE, orm_unit_of_work),
     ("ORM session.add, event row only", orm_event_only),
+    (f"service writer, {CONCURRENT} requests at once", service_writer),
 ]
 ROUNDS = 10
 

@@ -99,10 +99,5 @@ class _LiveState(Collector):
 
 
 def _write_queue(storage) -> int | None:
-    """Writes queued for the storage's one writer thread. ``ThreadPoolExecutor`` keeps them in
-    ``_work_queue``; if a future Python hides it, the gauge is left out rather than wrong."""
-    queue = getattr(getattr(storage, "_writer", None), "_work_queue", None)
-    try:
-        return queue.qsize() if queue is not None else None
-    except (AttributeError, NotImplementedError):
-        return None
+    """Writes submitted to the storage's writer and not yet settled."""
+    return getattr(storage, "pending", None)
