@@ -74,6 +74,23 @@ def test_a_mention_reaches_bob_live_and_the_thread_goes_both_ways(egfr, people):
     expect(thread_a).to_contain_text("the assay plate was flipped")
     screenshot(a, "comments")
 
+    # alice edits her comment, reacts to bob's reply and jumps to the cell.
+    first = thread_a.locator(".jp-MoietyComment").first
+    first.get_by_role("button", name="Edit").click()
+    first.get_by_role("textbox", name="Edit your comment").fill(f"{words}: pIC50 of 9.8?")
+    first.get_by_role("button", name="Save").click()
+    expect(first).to_contain_text("pIC50 of 9.8?")
+    expect(first.locator(".jp-MoietyComment-edited")).to_have_text("(edited)")
+    reply = thread_a.locator(".jp-MoietyComment").nth(1)
+    reply.get_by_role("button", name="Add a reaction").click()
+    reply.get_by_role("button", name="React with thumbs up").click()
+    expect(reply.get_by_role("button", name="thumbs up: 1, including you")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    notebook(a).locator(".jp-Cell").first.locator(".jp-InputPrompt").click()
+    thread_a.locator(".jp-MoietyThread-place").click()
+    expect(notebook(a).locator(".jp-Cell").nth(2)).to_have_class(re.compile(r"\bjp-mod-active\b"))
+
     thread_a.get_by_test_id("moiety-resolve").click()
     expect(thread_a).to_be_hidden()
     expect(thread_b).to_be_hidden()
