@@ -101,6 +101,14 @@ def test_bob_reads_what_alice_wrote(hub, egfr):
     assert bob.get("moiety/api/health").json()["user"] == "bob"
 
 
+def test_jupyterlabs_cache_buster_is_passed_over(hub, egfr):
+    """``ServerConnection`` adds a bare timestamp to every GET; it is not an unknown argument."""
+    alice = ProjectClient(hub, egfr, "alice")
+    r = alice.get("moiety/api/history?limit=1&1795412345678")
+    assert r.status_code == 200, r.text
+    assert len(r.json()["items"]) == 1
+
+
 def test_carol_of_another_team_is_refused(hub, egfr):
     root = repo_dir(hub, "egfr-sar")
     head = git(root, "rev-parse", "HEAD")

@@ -41,8 +41,12 @@ def _known_fields(body: dict, known: set[str]) -> None:
 
 class ProjectHandler(MoietyHandler):
     def query(self, known: set[str]) -> dict[str, str]:
-        """Query arguments by name, each given at most once; unknown names are refused."""
-        unknown = sorted(set(self.request.query_arguments) - known)
+        """Query arguments by name, each given at most once; unknown names are refused.
+
+        A bare number is JupyterLab's cache-buster (``ServerConnection`` adds one to GETs) and
+        is passed over."""
+        given_names = {n for n in self.request.query_arguments if not n.isdigit()}
+        unknown = sorted(given_names - known)
         if unknown:
             raise InvalidInput(
                 f"Unknown query argument {unknown[0]!r}; this endpoint takes "
@@ -50,7 +54,7 @@ class ProjectHandler(MoietyHandler):
                 code="unknown-argument",
             )
         values = {}
-        for name in self.request.query_arguments:
+        for name in given_names:
             given = self.get_query_arguments(name)
             if len(given) != 1:
                 raise InvalidInput(f"Give the query argument {name!r} once.")
