@@ -251,6 +251,27 @@ def test_edits_deletions_reactions_and_resolution(db_hub):
     r = call(db_hub, "alice", "PATCH", f"threads/{thread['id']}", json={"state": "open"})
     assert (r.json()["state"], r.json()["reopened_by"]) == ("open", "alice")
 
+    changes = call(
+        db_hub,
+        "bob",
+        "GET",
+        "feed",
+        params={
+            "project": "egfr-sar",
+            "kind": ["thread.reopened", "comment.edited", "comment.deleted"],
+            "limit": 200,
+        },
+    ).json()["items"]
+    mine = [(e["kind"], e["actor"]) for e in changes if e["data"].get("thread") == thread["id"]]
+    assert mine == [
+        ("thread.reopened", "alice"),
+        ("comment.deleted", "alice"),
+        ("comment.deleted", "admin"),
+        ("comment.deleted", "lena"),
+        ("comment.edited", "alice"),
+    ]
+    assert all("words" not in e["summary"] for e in changes)
+
     whole = call(db_hub, "bob", "GET", f"threads/{thread['id']}").json()
     assert [c["deleted"] for c in whole["comments"]] == [False, True, True, True]
     assert whole["comments"][0]["body"] == "better words"

@@ -251,7 +251,8 @@ def test_resolving_and_reopening(db_session, projects):
     reopened = threads.set_state(
         db_session, thread_id=thread.id, state="open", actor="alice", visible=VISIBLE
     )
-    assert reopened.event is None
+    assert reopened.event.kind == "thread.reopened"
+    assert (reopened.event.actor, reopened.event.path) == ("alice", thread.path)
     assert (thread.state, thread.reopened_by) == ("open", "alice")
     with pytest.raises(InvalidInput, match="'open' or 'resolved'"):
         threads.set_state(

@@ -24,6 +24,9 @@ EVENT_KINDS = frozenset(
         "thread.opened",
         "comment.added",
         "thread.resolved",
+        "thread.reopened",
+        "comment.edited",
+        "comment.deleted",
         "compounds.changed",
         "molecule.shared",
     }

@@ -1,4 +1,5 @@
-"""The feed events of discussions: ``thread.opened``, ``comment.added``, ``thread.resolved``.
+"""The feed events of discussions: ``thread.opened``, ``comment.added``, ``thread.resolved``,
+``thread.reopened``, ``comment.edited``, ``comment.deleted``.
 
 Each has the thread's ``path`` and ``data`` with the thread and comment ids, the anchor (cell
 id, lines), an excerpt of the comment and its molecules; tags and mentions come from the body.
@@ -37,6 +38,34 @@ def resolved(session: Session, thread: Thread, actor: str) -> Event:
         summary=_cut(f"resolved a thread on {thread.path}"),
         path=thread.path,
         data={**_anchor(thread), "excerpt": _excerpt(first) if first else ""},
+    )
+
+
+def reopened(session: Session, thread: Thread, actor: str) -> Event:
+    return record_event(
+        session,
+        kind="thread.reopened",
+        project=thread.project,
+        actor=actor,
+        summary=_cut(f"reopened a thread on {thread.path}"),
+        path=thread.path,
+        data=_anchor(thread),
+    )
+
+
+def comment_changed(session: Session, comment: Comment, kind: str, actor: str) -> Event:
+    """``comment.edited`` or ``comment.deleted``: who changed which comment, never the words
+    (the comment's own event carries its current body, or none once deleted)."""
+    thread = comment.thread
+    verb = "edited" if kind == "comment.edited" else "deleted"
+    return record_event(
+        session,
+        kind=kind,
+        project=thread.project,
+        actor=actor,
+        summary=_cut(f"{verb} a comment on {thread.path}"),
+        path=thread.path,
+        data={**_anchor(thread), "comment": comment.id},
     )
 
 

@@ -130,7 +130,7 @@ def set_state(
     _audit(session, "thread.reopened" if state == OPEN else "thread.resolved", thread, actor)
     if state == OPEN:
         thread.reopened_by, thread.reopened_at = actor, now
-        return Change(thread)
+        return Change(thread, event=thread_events.reopened(session, thread, actor))
     thread.resolved_by, thread.resolved_at = actor, now
     event = thread_events.resolved(session, thread, actor)
     notes = notify_event(session, event, participants=participants(thread), thread_id=thread.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...core import comments, discussion_export, thread_events, threads
 from ...core.errors import Forbidden, InvalidInput
+from ...core.events import serialize_event
 from ...store.models import Event
 from .notifications import deliveries, people_only, single
 from .threads import COMMENT_SCHEMA, REACTION_SCHEMA, DiscussionHandler, row_id
@@ -24,10 +25,14 @@ class CommentHandler(DiscussionHandler):
         def run(session, published):
             comment = comments.get_comment(session, comment_id, visible)
             members = self.members(catalog.get(comment.thread.project))
+            edited_before = comment.edited_at
             named = comments.edit_comment(
                 session, comment, actor=viewer, body=body["body"], members=members
             )
             thread_events.follow_comment(session, comment)
+            if comment.edited_at != edited_before:
+                edited = thread_events.comment_changed(session, comment, "comment.edited", viewer)
+                published.append(serialize_event(edited))
             notes = threads.mention_on_edit(session, comment, named)
             if notes:
                 event = session.get(Event, comment.event_id)
@@ -46,6 +51,8 @@ class CommentHandler(DiscussionHandler):
             moderator = comment.thread.project in moderated and self.caller.project is None
             if comments.delete_comment(session, comment, actor=viewer, moderator=moderator):
                 thread_events.follow_comment(session, comment)
+                deleted = thread_events.comment_changed(session, comment, "comment.deleted", viewer)
+                published.append(serialize_event(deleted))
             return _comment_json(session, comment, viewer)
 
         self.write_json(await self.moiety.storage.write(run))
