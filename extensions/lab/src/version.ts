@@ -3,7 +3,7 @@
  * frontend talking to a missing or different server extension fails in
  * confusing ways later, so say what is wrong, and what to do, at start.
  */
-import { MoietyError } from './api/errors';
+import { messageOf, MoietyError } from './api/errors';
 import type { IHealth, IVersionCheck } from './tokens';
 
 /**
@@ -41,7 +41,7 @@ export async function checkServerVersion(
           `run \`${ENABLE_COMMAND}\` and restart the server.`
       };
     }
-    const detail = reason instanceof Error ? reason.message : String(reason);
+    const detail = messageOf(reason);
     return {
       status: 'unreachable',
       frontendVersion,

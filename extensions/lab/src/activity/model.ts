@@ -7,6 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IFeedEvent, IPage, IReaction } from '../api/types';
 import { UnreadMarker } from './unread';
+import { messageOf } from '../api/errors';
 
 /** What the feed shows; empty lists and strings mean "any". */
 export interface IFeedFilters {
@@ -226,8 +227,7 @@ export class FeedModel {
             return;
           }
           this._status = this._items.length ? 'ready' : 'error';
-          this._error =
-            reason instanceof Error ? reason.message : String(reason);
+          this._error = messageOf(reason);
         }
       )
       .finally(() => {

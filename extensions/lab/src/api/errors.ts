@@ -48,6 +48,47 @@ export class MoietyError extends Error {
   }
 }
 
+/**
+ * The JSON of a 2xx answer's body (undefined when empty), or a `bad-response`
+ * MoietyError naming `what` answered `endpoint` with something else.
+ */
+export function parseJsonAnswer<T>(
+  status: number,
+  text: string,
+  what: string,
+  endpoint: string
+): T {
+  if (!text) {
+    return undefined as T;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new MoietyError(
+      status,
+      'bad-response',
+      `${what} answered ${endpoint} with something that is not JSON.`
+    );
+  }
+}
+
+/** The sentence to show for anything thrown (a server's message as it is). */
+export function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+/**
+ * Whether an error says the endpoint itself is missing (an older service
+ * answered 404 without a Moiety error code), rather than a refusal.
+ */
+export function isMissingEndpoint(reason: unknown): boolean {
+  return (
+    reason instanceof MoietyError &&
+    reason.status === 404 &&
+    reason.code.startsWith('http-')
+  );
+}
+
 /** Parse a body as a Moiety error object, or return null. */
 export function parseErrorBody(text: string): IErrorBody | null {
   if (!text) {

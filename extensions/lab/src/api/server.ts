@@ -6,7 +6,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { MoietyError } from './errors';
+import { MoietyError, parseJsonAnswer } from './errors';
 
 /** The path of the server extension's API under the server's base URL. */
 export const SERVER_API_PATH = 'moiety/api';
@@ -55,16 +55,10 @@ export async function requestAPI<T>(
       'The Moiety server extension'
     );
   }
-  if (!text) {
-    return undefined as T;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new MoietyError(
-      response.status,
-      'bad-response',
-      `The Moiety server extension answered ${url} with something that is not JSON.`
-    );
-  }
+  return parseJsonAnswer<T>(
+    response.status,
+    text,
+    'The Moiety server extension',
+    url
+  );
 }

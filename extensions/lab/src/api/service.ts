@@ -7,7 +7,7 @@
  * tested without a browser.
  */
 import type { IMoietyClient } from '../tokens';
-import { MoietyError, parseErrorBody } from './errors';
+import { MoietyError, parseErrorBody, parseJsonAnswer } from './errors';
 import {
   DEFAULT_LOAD_GRACE,
   DEFAULT_SESSION_TIMEOUT,
@@ -85,19 +85,12 @@ export class MoietyClient implements IMoietyClient {
   /** Send a request and parse its JSON answer (undefined when empty). */
   async request<T>(endpoint: string, init: RequestInit = {}): Promise<T> {
     const response = await this.fetch(endpoint, init);
-    const text = await response.text();
-    if (!text) {
-      return undefined as T;
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new MoietyError(
-        response.status,
-        'bad-response',
-        `The Moiety service answered ${endpoint} with something that is not JSON.`
-      );
-    }
+    return parseJsonAnswer<T>(
+      response.status,
+      await response.text(),
+      'The Moiety service',
+      endpoint
+    );
   }
 
   /**

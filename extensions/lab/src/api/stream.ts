@@ -12,6 +12,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IFeedEvent, INotification } from './types';
+import { messageOf } from './errors';
 
 /** The part of EventSource this uses (a fake in tests). */
 export interface IEventSourceLike {
@@ -112,8 +113,7 @@ export class LiveStream {
     try {
       url = await this._url(this._lastId, this._attempt);
     } catch (reason) {
-      this._lastError =
-        reason instanceof Error ? reason.message : String(reason);
+      this._lastError = messageOf(reason);
       this._retry();
       return;
     }

@@ -6,7 +6,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { MoietyError } from '../api/errors';
+import { messageOf, MoietyError } from '../api/errors';
 import type {
   IAnchor,
   IComment,
@@ -272,9 +272,7 @@ export class ThreadsModel {
       this._status = missing ? 'unavailable' : 'error';
       this._error = missing
         ? 'This Moiety service does not offer comment threads yet (no api/threads): update the service.'
-        : reason instanceof Error
-          ? reason.message
-          : String(reason);
+        : messageOf(reason);
     }
     this._changed.emit();
   }

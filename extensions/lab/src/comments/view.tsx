@@ -26,6 +26,7 @@ import {
 } from '../common/components';
 import type { CommentsController } from './controller';
 import { ThreadsModel, authorOf, wasEdited } from './model';
+import { messageOf } from '../api/errors';
 
 export function createCommentsContent(
   controller: CommentsController,
@@ -64,7 +65,7 @@ function useAction(): [
       await action();
       return true;
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(messageOf(reason));
       return false;
     } finally {
       setBusy(false);

@@ -12,6 +12,7 @@ import type { IMolecule, IReaction } from '../api/types';
 import { renderUserMarkdown } from './render';
 import { MENTION_ATTRIBUTE, TAG_ATTRIBUTE } from './sanitize';
 import { absoluteTime, relativeTime } from './time';
+import { messageOf } from '../api/errors';
 
 /** What views need from the page, given once at the root. */
 export interface IViewContext {
@@ -261,8 +262,7 @@ export function Reactions({
     setPicking(false);
     onToggle(emoji).then(
       () => setError(''),
-      reason =>
-        setError(reason instanceof Error ? reason.message : String(reason))
+      reason => setError(messageOf(reason))
     );
   };
   const shown = reactions.filter(r => r.count > 0);

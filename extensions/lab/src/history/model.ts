@@ -12,6 +12,7 @@ import type {
   ISnapshotAnswer,
   IVersion
 } from '../api/types';
+import { messageOf } from '../api/errors';
 
 /** The working copy, as the diff endpoint names it. */
 export const WORKING = 'WORKING';
@@ -193,7 +194,7 @@ export class HistoryModel {
         return;
       }
       this._status = 'error';
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
     }
     this._changed.emit();
   }

@@ -27,6 +27,7 @@ import {
   firstLine,
   shortCommit
 } from './model';
+import { messageOf } from '../api/errors';
 
 export interface IHistoryOptions {
   request: ServerRequest;
@@ -76,9 +77,7 @@ function HistoryView({
     setOpening(true);
     setDiffError('');
     openDiff(model, comparison)
-      .catch(reason =>
-        setDiffError(reason instanceof Error ? reason.message : String(reason))
-      )
+      .catch(reason => setDiffError(messageOf(reason)))
       .finally(() => setOpening(false));
   };
   const toggle = (commit: string) =>
@@ -187,7 +186,7 @@ function SnapshotForm({ model }: { model: HistoryModel }): JSX.Element {
         setMessage('');
       }
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(messageOf(reason));
     } finally {
       setBusy(false);
     }
@@ -268,7 +267,7 @@ function VersionItem({
         { autoClose: 5000 }
       );
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason));
+      setError(messageOf(reason));
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { MoietyError } from '../api/errors';
+import { messageOf, MoietyError } from '../api/errors';
 import type { INotification, IPage } from '../api/types';
 import type { IFeedRequester } from '../activity/model';
 
@@ -60,9 +60,7 @@ export class NotificationsModel {
       this._status = missing ? 'unavailable' : 'error';
       this._error = missing
         ? 'This Moiety service does not offer notifications yet (no api/notifications).'
-        : reason instanceof Error
-          ? reason.message
-          : String(reason);
+        : messageOf(reason);
     }
     this._changed.emit();
   }
@@ -89,7 +87,7 @@ export class NotificationsModel {
       });
     } catch (reason) {
       this._setRead(unread, false);
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
       this._changed.emit();
       throw reason;
     }
@@ -106,7 +104,7 @@ export class NotificationsModel {
       });
     } catch (reason) {
       this._setRead(unread, false);
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
       this._changed.emit();
       throw reason;
     }

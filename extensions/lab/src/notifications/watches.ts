@@ -6,6 +6,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IFeedRequester } from '../activity/model';
 import type { IPage } from '../api/types';
+import { messageOf } from '../api/errors';
 
 /** A watch as the service lists it. */
 export interface IWatch {
@@ -47,7 +48,7 @@ export class WatchesModel {
       this._items = page?.items ?? [];
       this._error = '';
     } catch (reason) {
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
     }
     this._changed.emit();
   }
@@ -83,7 +84,7 @@ export class WatchesModel {
         ];
       }
     } catch (reason) {
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
     }
     this._changed.emit();
   }

@@ -6,6 +6,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IMe, IMoietyClient, IVersionCheck } from '../tokens';
+import { messageOf } from '../api/errors';
 
 /** Where the `/api/me` request stands. */
 export type MeState =
@@ -55,7 +56,7 @@ export class MoietyPanelModel {
       const me = await this._client.request<IMe>('api/me');
       this._set({ kind: 'ready', me });
     } catch (reason) {
-      const message = reason instanceof Error ? reason.message : String(reason);
+      const message = messageOf(reason);
       this._set({ kind: 'error', message });
     }
   }

@@ -15,6 +15,7 @@ import { NotificationsModel } from '../notifications/model';
 import { IMoietyClient, IMoietyLive, IMoietyWorkspace } from '../tokens';
 import { ActivityCommands } from './activity';
 import { whenIdle } from './idle';
+import { messageOf } from '../api/errors';
 
 /** The bell's name among the top bar's items. */
 export const BELL_ITEM = 'moiety-notifications';
@@ -49,10 +50,7 @@ export const notificationsPlugin: JupyterFrontEndPlugin<void> = {
           });
         }
       } catch (reason) {
-        Notification.error(
-          reason instanceof Error ? reason.message : String(reason),
-          { autoClose: 8000 }
-        );
+        Notification.error(messageOf(reason), { autoClose: 8000 });
       }
     };
     const bell = new NotificationBell(model, open);

@@ -14,6 +14,7 @@ import {
   slugFromTitle,
   slugProblem
 } from './model';
+import { messageOf } from '../api/errors';
 
 class ProjectForm extends ReactWidget {
   constructor(
@@ -210,7 +211,7 @@ export async function createProjectDialog(
     try {
       return await model.create(value);
     } catch (reason) {
-      error = reason instanceof Error ? reason.message : String(reason);
+      error = messageOf(reason);
     }
   }
 }

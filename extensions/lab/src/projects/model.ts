@@ -5,7 +5,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { MoietyError } from '../api/errors';
+import { messageOf, MoietyError } from '../api/errors';
 import type { IMember, IPage, IProject, IStartAnswer } from '../api/types';
 import type { IFeedRequester } from '../activity/model';
 import type { IOpenProgress } from '../tokens';
@@ -159,8 +159,7 @@ export class ProjectsModel {
           { method: 'POST' }
         );
       } catch (reason) {
-        const message =
-          reason instanceof Error ? reason.message : String(reason);
+        const message = messageOf(reason);
         report({ phase: 'error', message });
         throw reason;
       }
@@ -230,7 +229,7 @@ export class ProjectsModel {
       return this._items as IProject[];
     } catch (reason) {
       this._status = 'error';
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
       this._listing = null;
       throw reason;
     } finally {
