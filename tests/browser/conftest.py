@@ -1,5 +1,8 @@
-"""Fixtures of the browser tests: project servers and people logged in.
+"""Fixtures of the browser tests: their own hub, project servers and people logged in.
 
+- ``hub``: a demo hub of the browser tests' own (it overrides the session's shared ``hub``), so
+  what they see and screenshot is the demo as a person meets it, not the projects, posts and
+  threads that the hub tests left behind.
 - ``egfr``: the URL of the ``egfr-sar`` project server (started through the service, as the
   Projects panel does), shared by the session.
 - ``people``: ``people("alice")`` is alice's :class:`~helpers.Person`, logged in once per
@@ -16,7 +19,15 @@ import pytest
 
 from .helpers import Person
 from moiety_testing.browser import log_in
+from moiety_testing.hub import start_hub, stop_hub
 from moiety_testing.projects import open_project
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory):
+    hub = start_hub(tmp_path_factory.mktemp("browser-hub"))
+    yield hub
+    stop_hub(hub)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-import { ComposerModel, MentionCompleter } from '../activity/composer';
+import {
+  ComposerModel,
+  MentionCompleter,
+  defaultPostProject
+} from '../activity/composer';
 import { MoietyError } from '../api/errors';
 import {
   applyMention,
@@ -8,6 +12,20 @@ import {
   withoutMoleculeBlocks
 } from '../common/markup';
 import { feedEvent, scripted } from './fixtures';
+
+describe('defaultPostProject', () => {
+  const projects = [{ slug: 'audit-trail' }, { slug: 'egfr-sar' }];
+
+  it('prefers the project whose server this is', () => {
+    expect(defaultPostProject(projects, 'egfr-sar')).toBe('egfr-sar');
+  });
+
+  it('falls back to the first project elsewhere or when it is not yours', () => {
+    expect(defaultPostProject(projects, null)).toBe('audit-trail');
+    expect(defaultPostProject(projects, 'neuro-only')).toBe('audit-trail');
+    expect(defaultPostProject([], 'egfr-sar')).toBe('');
+  });
+});
 
 describe('parseMarkup', () => {
   it('finds tags and mentions as the service does', () => {

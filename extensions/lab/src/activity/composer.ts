@@ -15,6 +15,21 @@ import {
   parseMarkup
 } from '../common/markup';
 import type { IFeedRequester } from './model';
+import { messageOf } from '../api/errors';
+
+/**
+ * The project a new post goes to: the one whose server this is, when the
+ * person may post there, else the first of their projects ('' when none).
+ */
+export function defaultPostProject(
+  projects: ReadonlyArray<{ slug: string }>,
+  here: string | null
+): string {
+  if (here && projects.some(p => p.slug === here)) {
+    return here;
+  }
+  return projects[0]?.slug ?? '';
+}
 
 /** How many completions are offered at most. */
 export const MAX_COMPLETIONS = 8;
@@ -224,7 +239,7 @@ export class ComposerModel {
       this.completer.dismiss();
       return event;
     } catch (reason) {
-      this._error = reason instanceof Error ? reason.message : String(reason);
+      this._error = messageOf(reason);
       return null;
     } finally {
       this._posting = false;

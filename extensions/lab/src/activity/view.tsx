@@ -36,10 +36,11 @@ import {
 } from '../common/describe';
 import { withoutMoleculeBlocks } from '../common/markup';
 import type { IMoietyLive, IMoietyWorkspace } from '../tokens';
-import { ComposerModel } from './composer';
+import { ComposerModel, defaultPostProject } from './composer';
 import type { IFeedRequester } from './model';
 import { FeedModel, IFeedFilters, NO_FILTERS, hasFilters } from './model';
 import type { UnreadMarker } from './unread';
+import { messageOf } from '../api/errors';
 
 /** What the Activity panel needs. */
 export interface IActivityOptions {
@@ -110,8 +111,10 @@ function ActivityView({
   useSignal(feed.changed);
   useMinuteTicker();
   const [projects, setProjects] = React.useState<IProject[]>([]);
+  const [here, setHere] = React.useState<string | null>(null);
   React.useEffect(() => {
     options.workspace.projects().then(setProjects, () => setProjects([]));
+    options.workspace.project.then(setHere, () => setHere(null));
   }, []);
 
   const setFilter = (change: Partial<IFeedFilters>) =>
@@ -129,7 +132,7 @@ function ActivityView({
 
   return (
     <ViewContext.Provider value={context}>
-      <Composer model={composer} projects={projects} feed={feed} />
+      <Composer model={composer} projects={projects} here={here} feed={feed} />
       <Filters feed={feed} projects={projects} />
       <LiveStatus live={options.live} />
       <Feed feed={feed} titles={titles} workspace={options.workspace} />
@@ -154,19 +157,22 @@ function LiveStatus({ live }: { live: IMoietyLive }): JSX.Element | null {
 function Composer({
   model,
   projects,
+  here,
   feed
 }: {
   model: ComposerModel;
   projects: IProject[];
+  here: string | null;
   feed: FeedModel;
 }): JSX.Element | null {
   useSignal(model.changed);
   const [open, setOpen] = React.useState(false);
+  const [chosen, setChosen] = React.useState(false);
   React.useEffect(() => {
-    if (!model.project && projects.length) {
-      model.project = projects[0].slug;
+    if (!chosen) {
+      model.project = defaultPostProject(projects, here);
     }
-  }, [projects]);
+  }, [projects, here]);
   if (!projects.length) {
     return null;
   }
@@ -206,7 +212,10 @@ function Composer({
           className="jp-mod-styled"
           value={model.project}
           data-testid="moiety-compose-project"
-          onChange={event => (model.project = event.target.value)}
+          onChange={event => {
+            setChosen(true);
+            model.project = event.target.value;
+          }}
         >
           {projects.map(p => (
             <option key={p.slug} value={p.slug}>
@@ -541,9 +550,7 @@ function FeedItem({
         line: lineOf(event),
         threadId: threadOf(event)
       })
-      .catch(reason =>
-        setOpenError(reason instanceof Error ? reason.message : String(reason))
-      )
+      .catch(reason => setOpenError(messageOf(reason)))
       .finally(() => setOpening(false));
   };
   const headingId = `moiety-event-${event.id}`;
