@@ -1,4 +1,5 @@
 import {
+  KIND_GROUPS,
   bodyOf,
   describeNotification,
   cellOf,
@@ -8,6 +9,55 @@ import {
 } from '../common/describe';
 import { relativeTime } from '../common/time';
 import { feedEvent } from './fixtures';
+
+/** `data` of a `compounds.changed` event as the project server sends it
+ * (extensions/moiety/core/compound_changes.py, `compounds_changed`). */
+const COMPOUNDS_CHANGED = {
+  commit: 'b'.repeat(40),
+  parent: 'a'.repeat(40),
+  added: 5,
+  removed: 3,
+  changed: 1,
+  highlights: [
+    {
+      change: 'added',
+      key: 'KEY-A',
+      name: 'gefitinib',
+      smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1OCCCN1CCOCC1',
+      properties: { pIC50: 8.5 }
+    },
+    {
+      change: 'changed',
+      key: 'KEY-C',
+      name: 'erlotinib',
+      smiles: 'COCCOc1cc2ncnc(Nc3cccc(C#C)c3)c2cc1OCCOC',
+      properties: { pIC50: 9.1 },
+      changes: { properties: { pIC50: { old: 8.4, new: 9.1 } } }
+    },
+    {
+      change: 'removed',
+      key: 'KEY-R',
+      name: null,
+      smiles: 'c1ccc2ncncc2c1',
+      properties: {}
+    },
+    { change: 'added', key: 'KEY-X', name: 'no structure', properties: {} },
+    {
+      change: 'added',
+      key: 'KEY-4',
+      name: 'fourth',
+      smiles: 'CCN',
+      properties: {}
+    },
+    {
+      change: 'added',
+      key: 'KEY-5',
+      name: 'beyond four',
+      smiles: 'CCC',
+      properties: {}
+    }
+  ]
+};
 
 describe('describeEvent', () => {
   it.each([
@@ -54,10 +104,34 @@ describe('describeEvent', () => {
       ['resolved a comment thread on', 'a.ipynb', '']
     ],
     [
+      'thread.reopened',
+      { thread: 4, cell_id: 'c1', line: null, line_end: null },
+      'a.ipynb',
+      ['reopened a comment thread on', 'a.ipynb', '']
+    ],
+    [
+      'comment.edited',
+      { thread: 4, comment: 9, cell_id: 'c1' },
+      'a.ipynb',
+      ['edited a comment on', 'a.ipynb', '']
+    ],
+    [
+      'comment.deleted',
+      { thread: 4, comment: 9, cell_id: null, line: 3 },
+      'notes.md',
+      ['deleted a comment on', 'notes.md', '']
+    ],
+    [
       'compounds.changed',
-      { added: [{ smiles: 'C' }, { smiles: 'CC' }], removed: { count: 1 } },
-      'hits.sdf',
-      ['changed compounds in', 'hits.sdf', '(2 added, 1 removed)']
+      { ...COMPOUNDS_CHANGED, changed: 0 },
+      'data/egfr.sdf',
+      ['changed compounds in', 'data/egfr.sdf', '(5 added, 3 removed)']
+    ],
+    [
+      'compounds.changed',
+      { ...COMPOUNDS_CHANGED, added: 0, removed: 0, highlights: [] },
+      'data/egfr.sdf',
+      ['changed compounds in', 'data/egfr.sdf', '(1 changed)']
     ],
     ['project.created', {}, null, ['created the project', null, '']],
     ['member.joined', {}, null, ['joined the project', null, '']],
@@ -95,6 +169,47 @@ describe('event details', () => {
         feedEvent({ kind: 'molecule.shared', data: { smiles: 'c1ccccc1' } })
       )
     ).toEqual([{ smiles: 'c1ccccc1', name: null }]);
+  });
+
+  it('draws the highlights of a compounds.changed event, saying what changed', () => {
+    const event = feedEvent({
+      kind: 'compounds.changed',
+      path: 'data/egfr.sdf',
+      data: COMPOUNDS_CHANGED
+    });
+    expect(moleculesOfEvent(event)).toEqual([
+      {
+        smiles: COMPOUNDS_CHANGED.highlights[0].smiles,
+        name: 'gefitinib (added)'
+      },
+      {
+        smiles: COMPOUNDS_CHANGED.highlights[1].smiles,
+        name: 'erlotinib (changed)'
+      },
+      { smiles: 'c1ccc2ncncc2c1', name: 'removed' }
+    ]);
+    expect(
+      moleculesOfEvent(
+        feedEvent({
+          kind: 'compounds.changed',
+          data: { ...COMPOUNDS_CHANGED, highlights: undefined }
+        })
+      )
+    ).toEqual([]);
+  });
+});
+
+describe('KIND_GROUPS', () => {
+  it('lists every discussion event under Comments', () => {
+    const comments = KIND_GROUPS.find(g => g.label === 'Comments')!;
+    expect(comments.kinds.sort()).toEqual([
+      'comment.added',
+      'comment.deleted',
+      'comment.edited',
+      'thread.opened',
+      'thread.reopened',
+      'thread.resolved'
+    ]);
   });
 });
 

@@ -13,7 +13,14 @@ export const KIND_GROUPS: { label: string; kinds: string[] }[] = [
   },
   {
     label: 'Comments',
-    kinds: ['thread.opened', 'comment.added', 'thread.resolved']
+    kinds: [
+      'thread.opened',
+      'comment.added',
+      'comment.edited',
+      'comment.deleted',
+      'thread.resolved',
+      'thread.reopened'
+    ]
   },
   {
     label: 'Files',
@@ -43,23 +50,6 @@ function count(value: unknown): number {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The number of compounds in an added/removed/changed summary. */
-function compoundCount(value: unknown): number {
-  if (Array.isArray(value)) {
-    return value.length;
-  }
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (typeof record.count === 'number') {
-      return record.count;
-    }
-    if (Array.isArray(record.items)) {
-      return record.items.length;
-    }
-  }
-  return count(value);
 }
 
 /** Describe an event in plain words. */
@@ -112,11 +102,17 @@ export function describeEvent(event: IFeedEvent): IDescription {
       return { verb: 'commented on', path, detail: '' };
     case 'thread.resolved':
       return { verb: 'resolved a comment thread on', path, detail: '' };
+    case 'thread.reopened':
+      return { verb: 'reopened a comment thread on', path, detail: '' };
+    case 'comment.edited':
+      return { verb: 'edited a comment on', path, detail: '' };
+    case 'comment.deleted':
+      return { verb: 'deleted a comment on', path, detail: '' };
     case 'compounds.changed': {
       const parts = [
-        ['added', compoundCount(data.added)],
-        ['removed', compoundCount(data.removed)],
-        ['changed', compoundCount(data.changed)]
+        ['added', count(data.added)],
+        ['removed', count(data.removed)],
+        ['changed', count(data.changed)]
       ]
         .filter(([, n]) => (n as number) > 0)
         .map(([what, n]) => `${n} ${what}`);
@@ -179,6 +175,9 @@ export function bodyOf(event: IFeedEvent): string | null {
   return typeof body === 'string' && body ? body : null;
 }
 
+/** The most structures a `compounds.changed` event shows. */
+const HIGHLIGHTS = 4;
+
 /** The molecules an event carries, if any. */
 export function moleculesOfEvent(
   event: IFeedEvent
@@ -202,17 +201,16 @@ export function moleculesOfEvent(
   if (event.kind === 'molecule.shared') {
     add(data.molecule ?? data);
   }
-  if (event.kind === 'compounds.changed') {
-    for (const key of ['added', 'changed', 'removed']) {
-      const value = data[key];
-      const items = Array.isArray(value)
-        ? value
-        : value && typeof value === 'object'
-          ? ((value as Record<string, unknown>).items as unknown[])
-          : null;
-      if (Array.isArray(items)) {
-        items.slice(0, 4).forEach(add);
-      }
+  if (event.kind === 'compounds.changed' && Array.isArray(data.highlights)) {
+    // `{change, key, name, smiles, ...}`: the caption says what happened to it.
+    for (const item of data.highlights.slice(0, HIGHLIGHTS)) {
+      const record = (item ?? {}) as Record<string, unknown>;
+      const change = text(record.change);
+      const name = text(record.name);
+      add({
+        smiles: record.smiles,
+        name: change ? (name ? `${name} (${change})` : change) : name || null
+      });
     }
   }
   return found.slice(0, 12);
