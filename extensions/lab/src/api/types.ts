@@ -158,3 +158,139 @@ export interface IDiffAnswer {
   to_size?: number;
   notebook_error?: string;
 }
+
+/** Someone active in a digest's period, with their count of events. */
+export interface IDigestPerson {
+  name: string;
+  events: number;
+}
+
+/** Events on one UTC date of a digest's period (days without events too). */
+export interface IDigestDay {
+  date: string;
+  events: number;
+}
+
+/** `{count, items}`: how many in all, the first 50 of them. */
+export interface IDigestList<T> {
+  count: number;
+  items: T[];
+}
+
+/** A snapshot in a digest (`commit` null when it did not look like one). */
+export interface IDigestSnapshot {
+  commit: string | null;
+  message: string;
+  author: string;
+  created_at: string;
+  files: number;
+  auto: boolean;
+}
+
+/** File events of one kind in a digest (`renames` for renamed, else `paths`). */
+export interface IDigestFiles {
+  count: number;
+  files: number;
+  people: string[];
+  paths?: string[];
+  renames?: { from: string | null; to: string; actor: string }[];
+}
+
+/** A compound a digest names (added or removed), with its file. */
+export interface IDigestCompound {
+  name: string | null;
+  smiles: string | null;
+  path: string | null;
+}
+
+/** A thread in a digest (opened in the period, or unresolved now). */
+export interface IDigestThread {
+  thread: number;
+  path: string;
+  state: 'open' | 'resolved';
+  opened_by: string;
+  created_at: string;
+  age_days: number;
+  last_activity: string;
+  comments: number;
+  excerpt: string;
+}
+
+/** One of a project's most-reacted posts of the period. */
+export interface IDigestPost {
+  event: number;
+  actor: string;
+  created_at: string;
+  excerpt: string;
+  reactions: number;
+}
+
+/** One project's section of a digest. */
+export interface IDigestProject {
+  slug: string;
+  title: string;
+  url: string;
+  events: number;
+  people: IDigestPerson[];
+  activity: IDigestDay[];
+  snapshots: IDigestList<IDigestSnapshot>;
+  files: {
+    created: IDigestFiles;
+    saved: IDigestFiles;
+    renamed: IDigestFiles;
+    deleted: IDigestFiles;
+  };
+  restores: IDigestList<{
+    path: string | null;
+    author: string;
+    created_at: string;
+    restored_from: string | null;
+  }>;
+  compounds: {
+    added: number;
+    removed: number;
+    changed: number;
+    files: {
+      path: string | null;
+      added: number;
+      removed: number;
+      changed: number;
+      people: string[];
+    }[];
+    added_items: IDigestCompound[];
+    removed_items: IDigestCompound[];
+  };
+  discussions: {
+    opened: IDigestList<IDigestThread>;
+    unresolved: IDigestList<IDigestThread>;
+  };
+  posts: number;
+  top_posts: IDigestPost[];
+}
+
+/** What `GET digest?team=&since=` answers (see docs/digest.md). */
+export interface IDigest {
+  team: string;
+  since: string;
+  until: string;
+  totals: {
+    projects: number;
+    events: number;
+    people: number;
+    snapshots: number;
+    files_created: number;
+    saves: number;
+    files_renamed: number;
+    files_deleted: number;
+    restores: number;
+    compounds_added: number;
+    compounds_removed: number;
+    compounds_changed: number;
+    threads_opened: number;
+    threads_unresolved: number;
+    posts: number;
+  };
+  people: IDigestPerson[];
+  activity: IDigestDay[];
+  projects: IDigestProject[];
+}
