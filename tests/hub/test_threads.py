@@ -293,9 +293,32 @@ def test_the_export_contains_everything(db_hub):
     assert (document["project"], document["exported_by"]) == ("egfr-sar", "lena")
     exported = next(t for t in document["threads"] if t["id"] == thread["id"])
     assert (exported["resolved_by"], exported["state"]) == ("lena", "resolved")
+    opening, final, deleted = exported["comments"]
     assert [c["body"] for c in exported["comments"]] == ["export me", "final", ""]
-    assert exported["comments"][1]["edited_at"]
-    assert exported["comments"][2]["deleted_by"] == "bob"
+    assert [(v["body"], v["ended"]) for v in opening["versions"]] == [("export me", None)]
+    assert final["versions"] == [
+        {
+            "body": "draft",
+            "written_at": final["created_at"],
+            "ended": "edited",
+            "ended_at": final["edited_at"],
+            "ended_by": "bob",
+        },
+        {
+            "body": "final",
+            "written_at": final["edited_at"],
+            "ended": None,
+            "ended_at": None,
+            "ended_by": None,
+        },
+    ]
+    assert (deleted["deleted_by"], deleted["deleted_at"]) == (
+        "bob",
+        deleted["versions"][0]["ended_at"],
+    )
+    assert [(v["body"], v["ended"], v["ended_by"]) for v in deleted["versions"]] == [
+        ("delete me", "deleted", "bob")
+    ]
 
     r = call(db_hub, "admin", "GET", "projects/egfr-sar/discussions", params={"format": "csv"})
     assert r.status_code == 200, r.text
@@ -304,12 +327,17 @@ def test_the_export_contains_everything(db_hub):
     rows = [
         row for row in csv.DictReader(io.StringIO(r.text)) if row["thread_id"] == str(thread["id"])
     ]
-    assert [(row["author"], row["body"], row["resolved_by"]) for row in rows] == [
-        ("alice", "export me", "lena"),
-        ("bob", "final", "lena"),
-        ("bob", "", "lena"),
+    assert [
+        (row["author"], row["version"], row["body"], row["ended"], row["resolved_by"])
+        for row in rows
+    ] == [
+        ("alice", "1", "export me", "", "lena"),
+        ("bob", "1", "draft", "edited", "lena"),
+        ("bob", "2", "final", "", "lena"),
+        ("bob", "1", "delete me", "deleted", "lena"),
     ]
-    assert rows[2]["deleted_by"] == "bob"
+    assert rows[1]["ended_at"] == rows[2]["written_at"] == final["edited_at"]
+    assert (rows[3]["deleted_by"], rows[3]["deleted_at"]) == ("bob", deleted["deleted_at"])
 
 
 @pytest.fixture

@@ -119,12 +119,13 @@ def edit_comment(
     if body == comment.body:
         return []
     before = {m.name for m in comment.mentions}
-    _audit(session, "comment.edited", comment, actor, previous_body=comment.body, body=body)
+    now = datetime.now(UTC)
+    _audit(session, "comment.edited", comment, actor, now, previous_body=comment.body, body=body)
     comment.body = body
     comment.tags = list(markup.tags)
     comment.molecules = [m._asdict() for m in markup.molecules]
     _set_mentions(comment, markup.mentions)
-    comment.edited_at = datetime.now(UTC)
+    comment.edited_at = now
     session.flush()
     return [name for name in markup.mentions if name not in before]
 
@@ -138,11 +139,13 @@ def delete_comment(session: Session, comment: Comment, *, actor: str, moderator:
         )
     if comment.deleted_at is not None:
         return False
+    now = datetime.now(UTC)
     _audit(
         session,
         "comment.deleted",
         comment,
         actor,
+        now,
         author=comment.author,
         body=comment.body,
         moderated=comment.author != actor,
@@ -151,14 +154,18 @@ def delete_comment(session: Session, comment: Comment, *, actor: str, moderator:
     comment.tags = []
     comment.molecules = []
     _set_mentions(comment, [])
-    comment.deleted_at = datetime.now(UTC)
+    comment.deleted_at = now
     comment.deleted_by = actor
     session.execute(delete(CommentReaction).where(CommentReaction.comment_id == comment.id))
     session.flush()
     return True
 
 
-def _audit(session: Session, action: str, comment: Comment, actor: str, **details) -> None:
+def _audit(
+    session: Session, action: str, comment: Comment, actor: str, at: datetime, **details
+) -> None:
+    """Record ``action`` at the time ``at`` the comment itself carries (``edited_at``,
+    ``deleted_at``), so the export can line its versions up with the audit trail."""
     thread = comment.thread
     audit.record(
         session,
@@ -168,6 +175,7 @@ def _audit(session: Session, action: str, comment: Comment, actor: str, **detail
         target_type="comment",
         target_id=comment.id,
         details={"thread": thread.id, "path": thread.path, **details},
+        created_at=at,
     )
 
 

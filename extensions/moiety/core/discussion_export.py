@@ -1,7 +1,9 @@
 """Exporting a project's discussions for records: every thread and comment, with authors,
-times, edits (when), deletions (by whom, when) and resolutions (by whom, when).
+times, every version of each comment (:mod:`.comment_versions`: the words before each edit and
+at deletion), deletions (by whom, when) and resolutions (by whom, when).
 
-JSON keeps every value as stored. CSV has one row per comment, with its thread's columns
+JSON keeps every value as stored, and each comment's ``versions``. CSV has one row per version
+of each comment (a comment never edited has one), with its comment's and thread's columns
 repeated; a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading ``'`` so that spreadsheets show it as text instead of running it as a formula.
 """
@@ -15,8 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .comment_versions import versions_of
+from .comments import serialize_comment
 from .events import isoformat
-from .threads import serialize_threads, threads_of_project
+from .markup import parse
+from .threads import comments_of, serialize_thread, threads_of_project
 
 CSV_COLUMNS = [
     "thread_id",
@@ -40,6 +45,12 @@ CSV_COLUMNS = [
     "edited_at",
     "deleted_by",
     "deleted_at",
+    "version",
+    "versions",
+    "written_at",
+    "ended",
+    "ended_at",
+    "ended_by",
     "body",
     "tags",
     "mentions",
@@ -50,11 +61,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def export_json(session: Session, project: str, exported_by: str) -> dict[str, Any]:
     threads = threads_of_project(session, project)
-    items = serialize_threads(session, threads, None)
-    for thread, item in zip(threads, items, strict=True):
-        item["line_text"] = thread.line_text
-        for comment in item["comments"]:
-            del comment["reactions"]
+    comments = comments_of(session, [t.id for t in threads])
+    versions = versions_of(session, project, (c for items in comments.values() for c in items))
+    items = []
+    for thread in threads:
+        exported = [_comment(c, versions[c.id]) for c in comments[thread.id]]
+        items.append({**serialize_thread(thread, exported), "line_text": thread.line_text})
     return {
         "project": project,
         "exported_at": isoformat(datetime.now(UTC)),
@@ -70,11 +82,22 @@ def export_csv(session: Session, project: str, exported_by: str) -> str:
     writer.writerow(CSV_COLUMNS)
     for thread in document["threads"]:
         for comment in thread["comments"]:
-            writer.writerow([_cell(value) for value in _row(thread, comment)])
+            for number, version in enumerate(comment["versions"], start=1):
+                row = _row(thread, comment, number, version)
+                writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
 
-def _row(thread: dict, comment: dict) -> list:
+def _comment(comment, versions: list[dict]) -> dict[str, Any]:
+    exported = serialize_comment(comment)
+    del exported["reactions"]
+    return {**exported, "versions": versions}
+
+
+def _row(thread: dict, comment: dict, number: int, version: dict) -> list:
+    """One version of a comment; its tags, mentions and molecules are those of its body."""
+    body = version["body"]
+    markup = parse(body) if body else None
     anchor = thread["anchor"]
     return [
         thread["id"],
@@ -98,10 +121,16 @@ def _row(thread: dict, comment: dict) -> list:
         comment["edited_at"],
         comment["deleted_by"],
         comment["deleted_at"],
-        comment["body"],
-        " ".join(f"#{tag}" for tag in comment["tags"]),
-        " ".join(comment["mentions"]),
-        " ".join(m["smiles"] for m in comment["molecules"]),
+        number,
+        len(comment["versions"]),
+        version["written_at"],
+        version["ended"],
+        version["ended_at"],
+        version["ended_by"],
+        body,
+        " ".join(f"#{tag}" for tag in markup.tags) if markup else "",
+        " ".join(markup.mentions) if markup else "",
+        " ".join(m.smiles for m in markup.molecules) if markup else "",
     ]
 
 
