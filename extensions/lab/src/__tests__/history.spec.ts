@@ -4,6 +4,13 @@ import {
   firstLine,
   shortCommit
 } from '../history/model';
+import type { ICompoundDiff } from '../api/types';
+import {
+  changeRows,
+  compoundWarnings,
+  countsInWords,
+  formatValue
+} from '../history/compounds';
 import { scripted } from './fixtures';
 
 const v = (commit: string, message = `m ${commit}`) => ({
@@ -109,5 +116,85 @@ describe('HistoryModel', () => {
     expect(firstLine('Title\n\nbody')).toBe('Title');
     expect(shortCommit('0123456789abcdef')).toBe('01234567');
     expect(shortCommit(WORKING)).toBe('working copy');
+  });
+});
+
+/** `compounds` of a `diff` answer as the project server sends it
+ * (extensions/moiety/core/chem/diff.py, `CompoundDiff.to_dict`). */
+const compound = (
+  key: string,
+  record: number,
+  name: string | null,
+  pIC50: unknown
+) => ({
+  key,
+  record,
+  name,
+  smiles: 'c1ccc2ncncc2c1',
+  properties: { pIC50 }
+});
+
+const DIFF: ICompoundDiff = {
+  added: [compound('KEY-A', 12, 'gefitinib', 8.5)],
+  removed: [compound('KEY-R', 3, null, 6), compound('KEY-S', 4, 'S', 5)],
+  changed: [
+    {
+      key: 'KEY-C',
+      name: 'erlotinib',
+      smiles: 'c1ccc2ncncc2c1',
+      old: compound('KEY-C', 7, 'erlotinib-old', 8.4),
+      new: compound('KEY-C', 6, 'erlotinib', 9.1234567),
+      changes: {
+        name: { old: 'erlotinib-old', new: 'erlotinib' },
+        properties: {
+          pIC50: { old: 8.4, new: 9.1234567 },
+          assay: { old: null, new: 'EGFR-T790M' },
+          IC50_nM: { old: [3, 4], new: 5 }
+        }
+      }
+    }
+  ],
+  duplicates: { old: { 'KEY-D': [2, 9] } },
+  errors: {
+    new: [
+      { record: 5, reason: 'Explicit valence for atom # 1 N, 4', name: 'bad' }
+    ]
+  },
+  summary: '+1 −2 ~1 in data/egfr.sdf'
+};
+
+describe('compound diffs in words', () => {
+  it('counts what was added, removed and changed', () => {
+    expect(countsInWords(DIFF)).toBe('1 added, 2 removed, 1 changed');
+    expect(
+      countsInWords({ ...DIFF, added: [], removed: [], changed: [] })
+    ).toMatch(/^No compound was added, removed or changed/);
+  });
+
+  it('lists a changed compound as old and new values', () => {
+    expect(changeRows(DIFF.changed[0])).toEqual([
+      { property: 'name', old: 'erlotinib-old', new: 'erlotinib' },
+      { property: 'pIC50', old: '8.4', new: '9.1235' },
+      { property: 'assay', old: '—', new: 'EGFR-T790M' },
+      { property: 'IC50_nM', old: '3 / 4', new: '5' }
+    ]);
+  });
+
+  it('warns of unreadable records and repeated compounds', () => {
+    expect(compoundWarnings(DIFF)).toEqual([
+      '1 compound is in more than one record of the older version (records 2, 9); each is compared once.',
+      '1 record of the newer version could not be read and is not compared (record 5 (bad): Explicit valence for atom # 1 N, 4).'
+    ]);
+    expect(compoundWarnings({ ...DIFF, errors: {}, duplicates: {} })).toEqual(
+      []
+    );
+  });
+
+  it('formats values as people read them', () => {
+    expect(formatValue(null)).toBe('—');
+    expect(formatValue(7)).toBe('7');
+    expect(formatValue(0.1 + 0.2)).toBe('0.3');
+    expect(formatValue(true)).toBe('true');
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
   });
 });

@@ -83,6 +83,11 @@ export interface IComment {
   edited?: boolean | string | null;
   reactions?: IReaction[];
   deleted?: boolean;
+  /** Who deleted it (its author, a lead of the project's teams or an admin). */
+  deleted_by?: string | null;
+  deleted_at?: string | null;
+  /** The molecules written in the body (fenced `smiles` blocks). */
+  molecules?: IMolecule[];
 }
 
 /** A comment thread on a file. */
@@ -157,6 +162,65 @@ export interface IDiffAnswer {
   from_size?: number;
   to_size?: number;
   notebook_error?: string;
+  /**
+   * Compound files only: the compound diff (`null` when a side is too large
+   * to compare or cannot be read as compounds; then `compounds_error` says why).
+   */
+  compounds?: ICompoundDiff | null;
+  compounds_error?: { error: string; message: string };
+}
+
+/** One compound of one version of a compound file. */
+export interface ICompound {
+  /** Its identity (InChIKey of the standardized parent). */
+  key: string;
+  /** Its first record in the file, counted from 1. */
+  record: number;
+  name: string | null;
+  smiles: string;
+  properties: Record<string, unknown>;
+}
+
+/** An old and a new value (`null` where a version does not have it). */
+export interface IValueChange {
+  old: unknown;
+  new: unknown;
+}
+
+/** A compound in both versions whose name or properties differ. */
+export interface ICompoundChange {
+  key: string;
+  name: string | null;
+  smiles: string;
+  old: ICompound;
+  new: ICompound;
+  changes: {
+    name?: IValueChange;
+    properties: Record<string, IValueChange>;
+  };
+}
+
+/** A record that could not be read, with the reason. */
+export interface IRecordError {
+  record: number;
+  reason: string;
+  name: string | null;
+}
+
+/** The compounds that differ between two versions (by chemical identity). */
+export interface ICompoundDiff {
+  added: ICompound[];
+  removed: ICompound[];
+  changed: ICompoundChange[];
+  /** Per version: keys found in more than one record, with those records. */
+  duplicates: {
+    old?: Record<string, number[]>;
+    new?: Record<string, number[]>;
+  };
+  /** Per version: records that could not be read. */
+  errors: { old?: IRecordError[]; new?: IRecordError[] };
+  /** For example `+5 −3 ~1 in data/egfr.sdf`. */
+  summary: string;
 }
 
 /** Someone active in a digest's period, with their count of events. */

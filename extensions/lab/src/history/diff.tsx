@@ -1,7 +1,8 @@
 /**
  * What the History panel's "Changes" opens in the main area: nbdime's viewer
- * for notebooks (loaded on demand), a unified diff for text files, a note for
- * binary or very large files.
+ * for notebooks (loaded on demand), the compounds added, removed and changed
+ * for compound files (with their lines below), a unified diff for text files,
+ * a note for binary or very large files.
  */
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -10,7 +11,9 @@ import { Panel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import type { IDiffAnswer } from '../api/types';
+import { ViewContext } from '../common/components';
 import { strictSanitizer } from '../common/render';
+import { CompoundDiffView } from './compoundDiff';
 import { shortCommit } from './model';
 
 /** One line of a unified diff, with how to show it. */
@@ -74,15 +77,54 @@ export function diffTitle(answer: IDiffAnswer): string {
   return `${name}: ${shortCommit(answer.from)} → ${shortCommit(answer.to)}`;
 }
 
+/** What a diff view needs besides the answer. */
+export interface IDiffViewOptions {
+  /** The URL of a molecule's depiction (without it, SMILES are shown). */
+  depictUrl?: (
+    smiles: string,
+    width?: number,
+    height?: number
+  ) => string | null;
+}
+
+/** A compound file's diff: its compounds, then its lines folded away. */
+function CompoundFileDiff({
+  answer,
+  depictUrl
+}: {
+  answer: IDiffAnswer;
+  depictUrl: NonNullable<IDiffViewOptions['depictUrl']>;
+}): JSX.Element {
+  return (
+    <ViewContext.Provider value={{ markdownParser: null, depictUrl }}>
+      <CompoundDiffView diff={answer.compounds!} />
+      {answer.kind === 'text' && typeof answer.diff === 'string' && (
+        <details className="jp-MoietyCompoundDiff-lines">
+          <summary>The file line by line</summary>
+          <TextDiff diff={answer.diff} />
+        </details>
+      )}
+    </ViewContext.Provider>
+  );
+}
+
 /** Build the main-area widget showing a diff. */
 export async function createDiffWidget(
   answer: IDiffAnswer,
-  rendermime: IRenderMimeRegistry | null
+  rendermime: IRenderMimeRegistry | null,
+  options: IDiffViewOptions = {}
 ): Promise<MainAreaWidget> {
   let content: Widget;
   if (answer.identical) {
     content = ReactWidget.create(
       <Note text="These two versions are the same." />
+    );
+  } else if (answer.compounds) {
+    content = ReactWidget.create(
+      <CompoundFileDiff
+        answer={answer}
+        depictUrl={options.depictUrl ?? (() => null)}
+      />
     );
   } else if (answer.kind === 'notebook' && rendermime) {
     const { notebookDiffWidget } = await import('./nbdiff');
@@ -96,6 +138,11 @@ export async function createDiffWidget(
       <>
         {answer.notebook_error && (
           <Note text={`Shown as text: ${answer.notebook_error}.`} />
+        )}
+        {answer.compounds_error && (
+          <Note
+            text={`Compounds not compared: ${answer.compounds_error.message}`}
+          />
         )}
         <TextDiff diff={typeof answer.diff === 'string' ? answer.diff : ''} />
       </>
