@@ -1,6 +1,11 @@
 import { MoietyError } from '../api/errors';
 import type { IThread } from '../api/types';
-import { ThreadsModel, authorOf } from '../comments/model';
+import {
+  ThreadsModel,
+  authorOf,
+  moderates,
+  tombstoneOf
+} from '../comments/model';
 import { feedEvent, scripted } from './fixtures';
 
 function thread(fields: Partial<IThread>): IThread {
@@ -174,6 +179,40 @@ describe('ThreadsModel', () => {
     expect(
       authorOf({ id: 1, actor: 'carol', body: '', created_at: '' } as never)
     ).toBe('carol');
+  });
+
+  it("lets authors delete their comments, and moderators anyone's", () => {
+    const { threads } = model({});
+    const changed = jest.fn();
+    threads.changed.connect(changed);
+    const bobs = { id: 2, author: 'bob', body: 'x', created_at: '' };
+    const alices = { id: 1, author: 'alice', body: 'x', created_at: '' };
+    expect(threads.canDelete(alices)).toBe(true);
+    expect(threads.canDelete(bobs)).toBe(false);
+    threads.moderator = true;
+    expect(changed).toHaveBeenCalledTimes(1);
+    expect(threads.canDelete(bobs)).toBe(true);
+    expect(threads.canDelete({ ...bobs, deleted: true })).toBe(false);
+    threads.moderator = true;
+    expect(changed).toHaveBeenCalledTimes(1);
+  });
+
+  it("knows who moderates a project: its teams' leads and admins", () => {
+    const lena = { name: 'lena', lead_of: ['kinase'], admin: false };
+    expect(moderates(lena, ['kinase', 'chem'])).toBe(true);
+    expect(moderates(lena, ['gpcr'])).toBe(false);
+    expect(moderates({ ...lena, lead_of: [], admin: true }, ['gpcr'])).toBe(
+      true
+    );
+    expect(moderates(null, ['kinase'])).toBe(false);
+  });
+
+  it('says who deleted a comment', () => {
+    const comment = { id: 1, author: 'bob', body: '', created_at: '' };
+    expect(tombstoneOf({ ...comment, deleted: true, deleted_by: 'lena' })).toBe(
+      'Comment deleted by lena'
+    );
+    expect(tombstoneOf({ ...comment, deleted: true })).toBe('Comment deleted');
   });
 
   it('toggles reactions on comments', async () => {

@@ -12,11 +12,11 @@ import type { Widget } from '@lumino/widgets';
 
 import { MentionCompleter } from '../activity/composer';
 import type { IFeedRequester } from '../activity/model';
-import type { IAnchor, IThread } from '../api/types';
+import type { IAnchor, IProject, IThread } from '../api/types';
 import { WatchesModel } from '../notifications/watches';
-import type { IMoietyLive } from '../tokens';
+import type { IMe, IMoietyLive } from '../tokens';
 import { CellBadges } from './badges';
-import { ThreadsModel } from './model';
+import { ThreadsModel, moderates } from './model';
 
 /** The document the Comments panel is about. */
 export interface ICommentTarget {
@@ -50,6 +50,7 @@ export class CommentsController {
     this.completer = new MentionCompleter(options.client);
     this.watches = new WatchesModel(options.client);
     void this.watches.load();
+    void this._loadModeration();
     options.live.feed.connect((_, event) => {
       if (event.project === this.project && event.path) {
         this._models.get(event.path)?.onEvent(event);
@@ -98,6 +99,7 @@ export class CommentsController {
       void model.refresh();
     }
     model.user = this._user();
+    model.moderator = this._moderator;
     return model;
   }
 
@@ -251,6 +253,27 @@ export class CommentsController {
     return line.length > 48 ? `${line.slice(0, 47)}…` : line;
   }
 
+  /** Whether you lead one of the project's teams or are an admin: then
+   * you may delete others' comments (the service checks it again). */
+  private async _loadModeration(): Promise<void> {
+    try {
+      const [me, project] = await Promise.all([
+        this._client.request<IMe>('api/me'),
+        this._client.request<IProject>(
+          `api/projects/${encodeURIComponent(this.project)}`
+        )
+      ]);
+      this._moderator = moderates(me, project?.teams ?? []);
+    } catch (reason) {
+      // Only the Delete buttons on others' comments stay hidden.
+      console.warn('Moiety: could not learn who moderates comments', reason);
+      this._moderator = false;
+    }
+    for (const model of this._models.values()) {
+      model.moderator = this._moderator;
+    }
+  }
+
   private _onPathChanged(): void {
     if (this._target) {
       this._target = {
@@ -270,5 +293,6 @@ export class CommentsController {
   private _target: ICommentTarget | null = null;
   private _draft: IDraft | null = null;
   private _focus: number | null = null;
+  private _moderator = false;
   private readonly _changed = new Signal<this, void>(this);
 }

@@ -58,6 +58,25 @@ export function wasEdited(comment: IComment): boolean {
   return !!comment.edited;
 }
 
+/** Who may delete others' comments in a project: admins, and leads of
+ * one of its teams (as the service decides, core/access.py `moderates`). */
+export function moderates(
+  me: { admin?: boolean; lead_of?: string[] } | null,
+  teams: readonly string[]
+): boolean {
+  if (!me) {
+    return false;
+  }
+  return !!me.admin || teams.some(team => (me.lead_of ?? []).includes(team));
+}
+
+/** What stands where a deleted comment was. */
+export function tombstoneOf(comment: IComment): string {
+  return comment.deleted_by
+    ? `Comment deleted by ${comment.deleted_by}`
+    : 'Comment deleted';
+}
+
 export class ThreadsModel {
   constructor(options: {
     client: IFeedRequester;
@@ -75,6 +94,18 @@ export class ThreadsModel {
   readonly path: string;
   /** The current person (their own comments can be edited). */
   user: string | null;
+
+  /** Whether the current person may delete others' comments here. */
+  get moderator(): boolean {
+    return this._moderator;
+  }
+
+  set moderator(value: boolean) {
+    if (value !== this._moderator) {
+      this._moderator = value;
+      this._changed.emit();
+    }
+  }
 
   /** Emitted whenever the threads or the status change. */
   get changed(): ISignal<this, void> {
@@ -232,6 +263,12 @@ export class ThreadsModel {
     return !!this.user && authorOf(comment) === this.user;
   }
 
+  /** Whether the current person may delete a comment: their own, or any
+   * when they moderate the project. */
+  canDelete(comment: IComment): boolean {
+    return !comment.deleted && (this.isMine(comment) || this._moderator);
+  }
+
   dispose(): void {
     Signal.clearData(this);
   }
@@ -283,6 +320,7 @@ export class ThreadsModel {
   private _error = '';
   private _loading: Promise<void> | null = null;
   private _again = false;
+  private _moderator = false;
   private readonly _changed = new Signal<this, void>(this);
 }
 

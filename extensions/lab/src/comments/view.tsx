@@ -17,6 +17,7 @@ import {
   ErrorNotice,
   Markdown,
   MentionTextarea,
+  Molecules,
   Reactions,
   Status,
   Time,
@@ -24,8 +25,9 @@ import {
   useMinuteTicker,
   useSignal
 } from '../common/components';
+import { withoutMoleculeBlocks } from '../common/markup';
 import type { CommentsController } from './controller';
-import { ThreadsModel, authorOf, wasEdited } from './model';
+import { ThreadsModel, authorOf, tombstoneOf, wasEdited } from './model';
 import { messageOf } from '../api/errors';
 
 export function createCommentsContent(
@@ -452,6 +454,19 @@ function CommentView({
   const [error, busy, run, clear] = useAction();
   const author = authorOf(comment);
   const mine = model.isMine(comment);
+  const canDelete = model.canDelete(comment);
+  const confirmDelete = async () => {
+    const result = await showDialog({
+      title: mine ? 'Delete your comment?' : `Delete ${author}'s comment?`,
+      body: mine
+        ? 'It disappears for everyone; this cannot be undone.'
+        : `${author}'s comment disappears for everyone, and the thread shows that you deleted it. This cannot be undone.`,
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+    });
+    if (result.button.accept) {
+      await run(() => model.remove(comment.id));
+    }
+  };
   return (
     <li className="jp-MoietyComment" data-comment-id={comment.id}>
       <div className="jp-MoietyComment-header">
@@ -507,50 +522,55 @@ function CommentView({
           </div>
         </form>
       ) : comment.deleted ? (
-        <p className="jp-MoietyMuted">(deleted)</p>
+        <p className="jp-MoietyMuted jp-MoietyComment-deleted">
+          {tombstoneOf(comment)}
+          {comment.deleted_at && (
+            <>
+              {' · '}
+              <Time iso={comment.deleted_at} />
+            </>
+          )}
+        </p>
       ) : (
-        <Markdown source={comment.body} />
+        <>
+          <Markdown source={withoutMoleculeBlocks(comment.body)} />
+          <Molecules molecules={comment.molecules ?? []} />
+        </>
       )}
       {error && <ErrorNotice message={error} onDismiss={clear} />}
       <div className="jp-MoietyComment-footer">
-        <Reactions
-          reactions={comment.reactions ?? []}
-          label={`Reactions to ${author}'s comment`}
-          onToggle={emoji => model.react(comment, emoji)}
-        />
-        {mine && !editing && !comment.deleted && (
+        {!comment.deleted && (
+          <Reactions
+            reactions={comment.reactions ?? []}
+            label={`Reactions to ${author}'s comment`}
+            onToggle={emoji => model.react(comment, emoji)}
+          />
+        )}
+        {!editing && (mine || canDelete) && (
           <span className="jp-MoietyComment-own">
-            <button
-              type="button"
-              className="jp-MoietyLinkButton"
-              onClick={() => {
-                setDraft(comment.body);
-                setEditing(true);
-              }}
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="jp-MoietyLinkButton"
-              disabled={busy}
-              onClick={() =>
-                void showDialog({
-                  title: 'Delete your comment?',
-                  body: 'It disappears for everyone; this cannot be undone.',
-                  buttons: [
-                    Dialog.cancelButton(),
-                    Dialog.warnButton({ label: 'Delete' })
-                  ]
-                }).then(result => {
-                  if (result.button.accept) {
-                    void run(() => model.remove(comment.id));
-                  }
-                })
-              }
-            >
-              Delete
-            </button>
+            {mine && !comment.deleted && (
+              <button
+                type="button"
+                className="jp-MoietyLinkButton"
+                onClick={() => {
+                  setDraft(comment.body);
+                  setEditing(true);
+                }}
+              >
+                Edit
+              </button>
+            )}
+            {canDelete && (
+              <button
+                type="button"
+                className="jp-MoietyLinkButton"
+                disabled={busy}
+                aria-label={mine ? undefined : `Delete ${author}'s comment`}
+                onClick={() => void confirmDelete()}
+              >
+                Delete
+              </button>
+            )}
           </span>
         )}
       </div>
