@@ -83,12 +83,23 @@ class ProjectServices:
         self.compounds.start()
         self.reporter.start()
         self.presence.start()
+        await self._recover_commits()
         if self.group_access is not None:
             try:
                 self.group_access.apply(await self.group_access.read_groups())
             except Exception as exc:
                 self.log.warning("Moiety: could not read this account's hub groups: %s", exc)
             self.group_access.start()
+
+    async def _recover_commits(self) -> None:
+        """Report the commits a killed run of this server made but had not reported yet."""
+        try:
+            recovered = await self.versions.recover()
+        except Exception:
+            self.log.exception("Moiety: could not report the commits of the previous run")
+            return
+        if recovered:
+            self.log.info("Moiety: reported %d commit(s) the previous run had not", recovered)
 
     async def stop(self) -> None:
         await self.presence.stop()

@@ -7,7 +7,8 @@ Plain Python, no tornado: the project server extension feeds these objects with 
 - :mod:`.debounce`: folding many saves into one event per person and file per quiet period;
 - :mod:`.presence`: who is in a collaborative document's room, to credit its saves;
 - :mod:`.events`: the bodies of ``POST /events``, each with a stable idempotency key;
-- :mod:`.outbox`: a durable queue of those bodies, retried with backoff until delivered.
+- :mod:`.outbox`: a durable queue of those bodies, retried with backoff until delivered;
+- :mod:`.pending_commits`: commits marked before they land until their events are in the outbox.
 """
 
 from .cells import Anchors, anchors, cell_hash, notebook_cells

@@ -5,7 +5,8 @@ Order of a commit, so that a kill at any moment leaves a sound repository and lo
 1. ``git hash-object -w`` writes the blobs (git writes each object atomically);
 2. a temporary index (``GIT_INDEX_FILE`` under ``.git/moiety-tmp``) gets the parent's tree and
    the changes, and ``git write-tree`` writes the new trees;
-3. ``git commit-tree`` writes the commit, message on stdin;
+3. ``git commit-tree`` writes the commit, message on stdin; the caller's ``before_publish``
+   hears of it now (the project server marks it, so that its events survive a kill after 4);
 4. ``git update-ref <branch> <new> <old>`` moves the branch only if it still points to the
    parent (compare-and-swap): this is the one step that publishes the commit;
 5. the real index is brought in line with the new commit (best effort: it is only a cache of
@@ -16,7 +17,7 @@ not an error) and temporary files that the next writer removes.
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,8 +113,12 @@ def build_commit(
     changes: Sequence[Change],
     message: bytes,
     identity: dict[str, str],
+    before_publish: Callable[[str], None] | None = None,
 ) -> str:
-    """Commit ``changes`` on top of ``parent`` and move ``branch`` to it; raise BranchMoved."""
+    """Commit ``changes`` on top of ``parent`` and move ``branch`` to it; raise BranchMoved.
+
+    ``before_publish(commit)`` is called once the commit exists and before the branch moves.
+    """
     index_env = {"GIT_INDEX_FILE": str(scratch / "index")}
     git.run(root, ["read-tree", parent] if parent else ["read-tree", "--empty"], env=index_env)
     git.run(
@@ -128,6 +133,8 @@ def build_commit(
         root, ["commit-tree", *parents, "-F", "-", tree], input=message, env=identity
     ).stdout.decode()
     commit = commit.strip()
+    if before_publish is not None:
+        before_publish(commit)
     moved = git.run(
         root,
         ["update-ref", "-m", "moiety: commit", branch, commit, parent or ""],

@@ -3,6 +3,7 @@
 import dataclasses
 import os
 import stat
+from functools import partial
 from pathlib import Path
 
 from . import git
@@ -11,7 +12,7 @@ from .commits import commit_message
 from .errors import UnsafePath
 from .lock import scratch_dir, writer_lock
 from .paths import safe_relpath
-from .snapshot import SnapshotResult, commit_working_copy
+from .snapshot import BeforePublish, SnapshotResult, commit_working_copy
 from .worktree import MODE_EXECUTABLE, MODE_SYMLINK
 
 
@@ -24,12 +25,15 @@ def restore(
     message: str | None = None,
     *,
     timeout: float = 60.0,
+    before_publish: BeforePublish | None = None,
 ) -> SnapshotResult:
     """Put ``path`` back as it was at ``commit`` in the working copy and commit that.
 
     Edits to the file that no snapshot holds yet are committed first (``saved_before``), so a
     restore never loses work. A restored notebook is its stored form, without outputs. If the
     file is already as it was at ``commit``, no commit is made (``changed=False``).
+    ``before_publish`` hears of both commits before they land; the restoring one is told with
+    ``restored_from`` (and ``saved_before``) set.
     """
     root = git.repo_root(root)
     relative = safe_relpath(root, path)
@@ -41,12 +45,23 @@ def restore(
         saved = None
         if os.path.lexists(root / relative):
             before = commit_working_copy(
-                root, b"Save %s before restoring it\n" % relative.encode(), identity, [relative]
+                root,
+                b"Save %s before restoring it\n" % relative.encode(),
+                identity,
+                [relative],
+                before_publish,
             )
             saved = before.commit if before.changed else None
         _write_working(root, relative, entry.mode, read_blob(root, entry.blob))
-        result = commit_working_copy(root, body, identity, [relative])
+        told = before_publish and partial(_restoring, before_publish, source, saved)
+        result = commit_working_copy(root, body, identity, [relative], told)
     return dataclasses.replace(result, restored_from=source, saved_before=saved)
+
+
+def _restoring(
+    before_publish: BeforePublish, source: str, saved: str | None, result: SnapshotResult
+) -> None:
+    before_publish(dataclasses.replace(result, restored_from=source, saved_before=saved))
 
 
 def _write_working(root: Path, relative: str, mode: str, data: bytes) -> None:

@@ -5,7 +5,9 @@ the commit HEAD already points to, so callers can say "nothing changed since <co
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import git
@@ -25,6 +27,11 @@ from .statcache import StatCache
 from .worktree import TreeEntry, index_entries, select, tree_entries, untracked_paths
 
 ATTEMPTS = 3
+
+BeforePublish = Callable[["SnapshotResult"], None]
+"""Told of a commit (as the result it will be) after it is written, before the branch moves to
+it: a kill between the two leaves an unpublished commit, never a published one it was not told
+of."""
 
 
 @dataclass(frozen=True)
@@ -69,22 +76,28 @@ def snapshot(
     paths: list[str] | None = None,
     *,
     timeout: float = 60.0,
+    before_publish: BeforePublish | None = None,
 ) -> SnapshotResult:
     """Commit the working copy's changes (all of them, or those under ``paths``).
 
     Notebooks are committed stripped of outputs and execution counts, with their cell ids; the
     working copy is left as it is. Deleted files are committed as deletions.
+    ``before_publish`` hears of the commit before it lands (see :data:`BeforePublish`).
     """
     root = git.repo_root(root)
     identity = git.identity_env(author_name, author_email)
     body = commit_message(message, default="Snapshot")
     requested = None if paths is None else [safe_relpath(root, path) for path in paths]
     with writer_lock(root, timeout):
-        return commit_working_copy(root, body, identity, requested)
+        return commit_working_copy(root, body, identity, requested, before_publish)
 
 
 def commit_working_copy(
-    root: Path, message: bytes, identity: dict[str, str], requested: list[str] | None
+    root: Path,
+    message: bytes,
+    identity: dict[str, str],
+    requested: list[str] | None,
+    before_publish: BeforePublish | None = None,
 ) -> SnapshotResult:
     """The snapshot itself; the caller holds the writer lock."""
     for _ in range(ATTEMPTS):
@@ -101,9 +114,10 @@ def commit_working_copy(
                 remember(cache, scan, tree, {})
                 sync_index(root, index, tree, [], candidates)
                 return SnapshotResult(commit=parent, changed=False, parent=parent)
+            told = before_publish and partial(_tell, before_publish, parent, tree, scan)
             try:
                 commit = build_commit(
-                    root, scratch, branch, parent, scan.changes, message, identity
+                    root, scratch, branch, parent, scan.changes, message, identity, told
                 )
             except BranchMoved:
                 continue
@@ -113,6 +127,10 @@ def commit_working_copy(
     raise ConcurrentUpdate(
         "The project's branch kept moving while saving (someone is committing by hand); try again."
     )
+
+
+def _tell(before_publish: BeforePublish, parent: str | None, tree: dict, scan, commit: str) -> None:
+    before_publish(_result(commit, parent, tree, scan.changes, scan.unstripped))
 
 
 def _result(
