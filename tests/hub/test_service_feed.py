@@ -160,7 +160,7 @@ BAD_POSTS = [
     (json.dumps({"project": "egfr-sar"}).encode(), 400, "invalid"),
     (json.dumps({"project": "egfr-sar", "body": "   "}).encode(), 400, None),
     (json.dumps({"project": "egfr-sar", "body": "hi @carol"}).encode(), 400, None),
-    (json.dumps({"project": "egfr-sar", "body": "x" * 70_000}).encode(), 413, "post-too-large"),
+    (json.dumps({"project": "egfr-sar", "body": "x" * 70_000}).encode(), 413, "too-large"),
     (json.dumps({"project": "egfr-sar", "body": "x" * 500_000}).encode(), 413, "too-large"),
     (json.dumps([1, 2]).encode(), 400, "invalid"),
 ]
@@ -198,13 +198,52 @@ def test_bad_feed_queries_get_clear_errors(hub, params):
     assert r.json()["message"]
 
 
-def test_a_long_text_escaped_by_json_is_accepted(hub):
-    body = json.dumps({"project": "egfr-sar", "body": "é" * 30_000}, ensure_ascii=True)
-    assert len(body) > 6 * 30_000
-    r = service_client(hub, "alice").post(
-        "posts", data=body.encode(), headers={"Content-Type": "application/json"}
-    )
+def test_requests_are_capped_at_64_kib(hub):
+    """A post whose request is 64 KiB (UTF-8, as a browser sends it) is taken; a byte more, or
+    the same text JSON-escaped (six bytes an é), answers 413 naming the limit."""
+    alice = service_client(hub, "alice")
+    headers = {"Content-Type": "application/json"}
+    envelope = len(json.dumps({"project": "egfr-sar", "body": ""}).encode())
+    room = 64 * 1024 - envelope
+    text = "é" * (room // 2) + "x" * (room % 2)
+    fits = json.dumps({"project": "egfr-sar", "body": text}, ensure_ascii=False).encode()
+    assert len(fits) == 64 * 1024
+    r = alice.post("posts", data=fits, headers=headers)
     assert r.status_code == 201, r.text
+    assert r.json()["data"]["body"] == text
+    for over in (
+        json.dumps({"project": "egfr-sar", "body": text + "x"}, ensure_ascii=False).encode(),
+        json.dumps({"project": "egfr-sar", "body": "é" * 10_923}).encode(),
+    ):
+        assert len(over) > 64 * 1024
+        r = alice.post("posts", data=over, headers=headers)
+        assert (r.status_code, r.json()["error"]) == (413, "too-large")
+        assert "Moiety takes at most 64 KiB here" in r.json()["message"]
+    r = alice.post("projects", data=b" " * (64 * 1024 + 1), headers=headers)
+    assert (r.status_code, r.json()["error"]) == (413, "too-large")
+    assert r.json()["message"].startswith("The request body is 65 KiB;")
+
+
+def test_project_servers_may_send_larger_events(hub):
+    """A snapshot's event lists the cells it changed (budgeted to 192 KiB by the project
+    server): POST /events takes up to 384 KiB, and says so past that."""
+    server = service_client(hub, "project-egfr-sar")
+    cells = {f"notebooks/n{i}.ipynb": ["c" * 40] * 100 for i in range(42)}
+    body = {
+        "key": "large-snapshot-event-1",
+        "kind": "snapshot.created",
+        "actor": "alice",
+        "summary": "snapshot with many cells",
+        "data": {"cells": cells},
+    }
+    assert 180_000 < len(json.dumps(body)) < 192 * 1024
+    r = server.post("events", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["data"]["cells"] == cells
+    huge = {**body, "key": "large-snapshot-event-2", "data": {"text": "x" * (384 * 1024)}}
+    r = server.post("events", json=huge)
+    assert (r.status_code, r.json()["error"]) == (413, "too-large")
+    assert "Moiety takes at most 384 KiB here" in r.json()["message"]
 
 
 def test_a_huge_body_gets_413_not_a_dropped_connection(hub):

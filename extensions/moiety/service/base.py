@@ -13,11 +13,10 @@ from tornado.log import app_log
 from ..core.access import Caller, Directory
 from ..core.errors import InvalidInput, MoietyError, NotFound, NotLoggedIn, TooLarge
 
-MAX_BODY = 64 * 1024
-MAX_REQUEST = 6 * MAX_BODY + 16 * 1024
-"""A request may carry a 64 KiB text, JSON-escaped (up to 6 bytes a character), plus its
-envelope; the text's own limit is checked where it is used (posts, comments), so either way a
-person gets a 413 that says which."""
+MAX_REQUEST = 64 * 1024
+"""The largest JSON request body a person's request may have: a post or comment of nearly
+64 KiB of text fits with its envelope; past that the answer is a 413 naming the limit. Only
+``POST /events`` from project servers takes more (:data:`.handlers.events.MAX_EVENT_REQUEST`)."""
 
 
 class BaseHandler(HubOAuthenticated, web.RequestHandler):
@@ -58,6 +57,8 @@ class APIHandler(BaseHandler):
     """JSON API: every answer is JSON, every failure ``{"error", "message"}`` with a 4xx."""
 
     requires_login = True
+    max_request = MAX_REQUEST
+    """Bytes of request body :meth:`json_body` accepts; larger ones answer 413."""
 
     async def prepare(self):
         await super().prepare()
@@ -102,10 +103,12 @@ class APIHandler(BaseHandler):
 
     def json_body(self, schema: dict) -> dict:
         """The request body parsed and checked against ``schema`` (a JSON Schema)."""
-        if len(self.request.body) > MAX_REQUEST:
+        size = len(self.request.body)
+        if size > self.max_request:
             raise TooLarge(
-                f"The request body is larger than {MAX_REQUEST // 1024} KiB; texts may be at "
-                f"most {MAX_BODY // 1024} KiB."
+                f"The request body is {_kib(size)} KiB; Moiety takes at most "
+                f"{self.max_request // 1024} KiB here. Shorten the text, or put large content "
+                "in a file of the project and link to it."
             )
         try:
             body = json.loads(self.request.body or b"null")
@@ -156,3 +159,8 @@ class APIHandler(BaseHandler):
             )
         else:
             super().log_exception(typ, value, tb)
+
+
+def _kib(size: int) -> str:
+    """``size`` bytes in KiB, rounded up, so a body just over the limit does not read as it."""
+    return f"{-(-size // 1024):,}"

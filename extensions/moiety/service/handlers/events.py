@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from ...core.errors import Forbidden, InvalidInput
+from ...core.event_fields import MAX_DATA_BYTES
 from ...core.events import event_by_key, record_event, serialize_event
 from ...deployment.hub import REPORT_SCOPE
 from ..base import APIHandler
 from .thread_follow import after_server_event, refresh_later
+
+MAX_EVENT_REQUEST = MAX_DATA_BYTES + 128 * 1024
+"""Project servers' events may be larger than people's requests (64 KiB): a snapshot's event
+lists the cells it changed (the project server budgets them to 192 KiB), and a
+``compounds.changed`` event's highlights have no fixed bound (structures, names and property
+names are not cut). An event's data may be 256 KiB as stored; the request may be longer by
+its other fields and by JSON escapes (the project server escapes non-ASCII text)."""
 
 SERVER_EVENT_KINDS = [
     "file.created",
@@ -51,6 +59,8 @@ def require_project_server(handler: APIHandler) -> dict:
 
 
 class EventsHandler(APIHandler):
+    max_request = MAX_EVENT_REQUEST
+
     async def post(self):
         project = require_project_server(self)
         caller = self.caller
