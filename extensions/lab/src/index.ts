@@ -14,6 +14,8 @@
  *   (right sidebar, project servers only), with cell badges and commands.
  * - `moiety:notifications`: the bell in the top bar.
  * - `moiety:presence`: who else is in this project server (top bar).
+ * - `moiety:digest`: the Digest panel (left sidebar), for team leads and
+ *   admins only: a team's week at a glance, with a chart of activity.
  *
  * Only small modules are imported statically; panel contents and anything
  * heavy are loaded with dynamic import() when first needed.
@@ -35,6 +37,7 @@ import {
 } from './api/service';
 import { activityPlugin } from './plugins/activity';
 import { commentsPlugin } from './plugins/comments';
+import { digestPlugin } from './plugins/digest';
 import { historyPlugin } from './plugins/history';
 import { livePlugin } from './plugins/live';
 import { notificationsPlugin } from './plugins/notifications';
@@ -150,5 +153,6 @@ export default [
   commentsPlugin,
   historyPlugin,
   notificationsPlugin,
-  presencePlugin
+  presencePlugin,
+  digestPlugin
 ];
