@@ -87,6 +87,20 @@ export interface IDiffViewOptions {
   ) => string | null;
 }
 
+/** A unified diff behind a disclosure, drawn only once opened. */
+function FoldedLines({ diff }: { diff: string }): JSX.Element {
+  const [open, setOpen] = React.useState(false);
+  return (
+    <details
+      className="jp-MoietyCompoundDiff-lines"
+      onToggle={event => setOpen((event.target as HTMLDetailsElement).open)}
+    >
+      <summary>The file line by line</summary>
+      {open && <TextDiff diff={diff} />}
+    </details>
+  );
+}
+
 /** A compound file's diff: its compounds, then its lines folded away. */
 function CompoundFileDiff({
   answer,
@@ -99,10 +113,7 @@ function CompoundFileDiff({
     <ViewContext.Provider value={{ markdownParser: null, depictUrl }}>
       <CompoundDiffView diff={answer.compounds!} />
       {answer.kind === 'text' && typeof answer.diff === 'string' && (
-        <details className="jp-MoietyCompoundDiff-lines">
-          <summary>The file line by line</summary>
-          <TextDiff diff={answer.diff} />
-        </details>
+        <FoldedLines diff={answer.diff} />
       )}
     </ViewContext.Provider>
   );
