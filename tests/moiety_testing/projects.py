@@ -274,7 +274,8 @@ def activity_hub(tmp_path_factory):
 
 
 class YClient:
-    """A collaborative client of one notebook's room, as JupyterLab is (use in asyncio)."""
+    """A collaborative client of one notebook's room, as JupyterLab is (use in asyncio): it
+    sends its own changes, never back the ones it received (as y-websocket's provider)."""
 
     def __init__(self, url: str, token: str, path: str):
         self.url, self.path = url, path
@@ -283,6 +284,7 @@ class YClient:
         self.notebook = YNotebook(self.doc)
         self._changed = asyncio.Event()
         self._synced = asyncio.Event()
+        self._receiving = False
         self.ws = None
 
     async def __aenter__(self):
@@ -310,13 +312,18 @@ class YClient:
         await asyncio.wait_for(self._reader, 30)
 
     def _send_update(self, event) -> None:
-        self.ws.write_message(create_update_message(event.update), binary=True)
+        if not self._receiving:
+            self.ws.write_message(create_update_message(event.update), binary=True)
 
     async def _read(self) -> None:
         while (message := await self.ws.read_message()) is not None:
             if message[0] != YMessageType.SYNC:
                 continue
-            reply = handle_sync_message(message[1:], self.doc)
+            self._receiving = True
+            try:
+                reply = handle_sync_message(message[1:], self.doc)
+            finally:
+                self._receiving = False
             if reply is not None:
                 await self.ws.write_message(reply, binary=True)
             if message[1] == YSyncMessageType.SYNC_STEP2:

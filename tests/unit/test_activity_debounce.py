@@ -1,8 +1,24 @@
-"""Folding saves per person and file, and crediting collaborative saves to people."""
+"""Folding saves per person and file, and crediting collaborative saves to the people who
+changed the document."""
 
 import pytest
+from pycrdt import (
+    Doc,
+    Text,
+    YMessageType,
+    YSyncMessageType,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    write_message,
+)
 
 from moiety.core.activity import Debouncer, RoomPresence
+from moiety.core.activity.presence import is_document_change
+
+
+def sync_step2(update: bytes) -> bytes:
+    return bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2]) + write_message(update)
 
 
 def test_saves_fold_per_person_and_file_until_a_quiet_period():
@@ -54,7 +70,7 @@ def test_quiet_must_be_positive():
         Debouncer(quiet=0)
 
 
-def test_a_room_save_is_credited_to_those_present_and_those_who_just_left():
+def test_a_room_save_is_credited_to_those_who_changed_it_since_the_last_save():
     rooms = RoomPresence()
     room = "json:notebook:1234"
     rooms.join(room, "alice")
@@ -62,14 +78,32 @@ def test_a_room_save_is_credited_to_those_present_and_those_who_just_left():
     rooms.join(room, "bob")  # a second tab
     rooms.leave(room, "bob")
     assert rooms.present(room) == ["alice", "bob"]
-    assert rooms.saved(room) == ["alice", "bob"]
+    assert rooms.saved(room) == []  # nobody changed anything: the caller credits the project
+    rooms.edited(room, "alice")
+    rooms.edited(room, "alice")
+    assert rooms.saved(room) == ["alice"]  # bob only watched
+    rooms.edited(room, "bob")
     rooms.leave(room, "bob")
     rooms.join("json:notebook:other", "carol")
+    rooms.edited("json:notebook:other", "carol")
     assert rooms.everyone() == ["alice", "carol"]
-    assert rooms.saved(room) == ["alice", "bob"]
-    assert rooms.saved(room) == ["alice"]
-    rooms.leave(room, "alice")
-    rooms.leave(room, "alice")
-    assert rooms.saved(room) == ["alice"]
+    assert rooms.saved(room) == ["bob"]  # he left, his last change is still his
     assert rooms.saved(room) == []
+    rooms.leave(room, "alice")
+    rooms.leave(room, "alice")
     assert rooms.everyone() == ["carol"]
+    assert rooms.saved("json:notebook:other") == ["carol"]
+
+
+def test_only_non_empty_document_updates_are_changes():
+    doc = Doc()
+    text = doc.get("source", type=Text)
+    updates = []
+    doc.observe(lambda event: updates.append(event.update))
+    text += "pIC50 = 7.9"
+    assert is_document_change(create_update_message(updates[0]))
+    assert is_document_change(sync_step2(updates[0]))
+    assert not is_document_change(sync_step2(b"\x00\x00"))
+    assert not is_document_change(create_sync_message(doc))  # asks for the room's state
+    assert not is_document_change(create_awareness_message(b"\x01\x00"))
+    assert not is_document_change(b"\x00\x02\xff")  # truncated

@@ -7,8 +7,9 @@ Two sources, each attributed to a person:
   sees every finished request with its handler (see :mod:`.contents`).
 - **Collaborative saves**: jupyter-collaboration's rooms save shared documents themselves. The
   server's event bus says when a room saved (session events, ``action: "save"``) and who
-  joined or left which room (awareness events); see :mod:`moiety.core.activity.presence` for
-  how a room's save is credited to the people in it.
+  joined or left which room (awareness events); the room's websocket says who sent each change
+  (:mod:`.rooms`). A room's save is credited to those who changed the document since its
+  previous save (:mod:`moiety.core.activity.presence`).
 
 Saves are folded per person and file (:class:`~moiety.core.activity.Debouncer`); creations,
 renames and deletions are reported at once, after the saves of that file still being folded.
@@ -87,6 +88,10 @@ class Activity:
         event_logger.add_listener(
             schema_id=JUPYTER_COLLABORATION_AWARENESS_EVENTS_URI, listener=self._on_awareness
         )
+
+    def edited(self, room: str, person: str) -> None:
+        """``person`` changed the document of ``room`` (see :mod:`.rooms`)."""
+        self.presence.edited(room, person)
 
     async def _on_awareness(self, logger, schema_id: str, data: dict) -> None:
         room, person = data.get("roomid"), data.get("username")

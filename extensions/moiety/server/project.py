@@ -13,6 +13,7 @@ from .activity import Activity
 from .presence import PresenceReporter
 from .reporter import Reporter
 from .repository import prepare_repository
+from .rooms import attribute_room_edits
 from .versions import Versions
 
 
@@ -79,6 +80,8 @@ class ProjectServices:
         replaces it while it loads, and extensions load in name order.
         """
         self.activity.wrap_log_function(self.web_app.settings)
+        if not attribute_room_edits(self.web_app, self.activity.edited):
+            self.log.warning("Moiety: no collaboration rooms; live edits are not attributed")
         self.activity.start()
         self.compounds.start()
         self.reporter.start()
