@@ -133,8 +133,19 @@ def test_a_retried_event_is_stored_once(db_hub):
     assert feed.json()["items"][0]["actor"] == "alice"
 
 
-def test_posts_survive_a_crash_of_the_service(db_hub):
+def test_events_and_posts_survive_a_crash_of_the_service(db_hub):
     sent = post(db_hub, "alice", "written before the crash")
+    server = service_client(db_hub, "project-egfr-sar")
+    saved = {
+        "key": "before-the-crash-0001",
+        "kind": "file.saved",
+        "actor": "bob",
+        "summary": "saved notebooks/crash.ipynb",
+        "path": "notebooks/crash.ipynb",
+    }
+    reported = server.post("events", json=saved)
+    assert reported.status_code == 201, reported.text
+    event = reported.json()
     service_pids = [
         pid
         for pid in processes_of(db_hub.data_dir)
@@ -148,9 +159,21 @@ def test_posts_survive_a_crash_of_the_service(db_hub):
             r = service_client(db_hub, "alice").get("feed", params={"limit": 200}, timeout=5)
         except requests.RequestException:
             return False
-        return r.status_code == 200 and sent["id"] in [e["id"] for e in r.json()["items"]]
+        return r.status_code == 200
 
-    _wait_for(answers_again, 60, "the hub restarting the service with the post intact")
+    _wait_for(answers_again, 60, "the hub restarting the service")
+    items = service_client(db_hub, "alice").get("feed", params={"limit": 200}).json()["items"]
+    by_id = {e["id"]: e for e in items}
+    assert by_id[sent["id"]]["data"]["body"] == "written before the crash"
+    kept = by_id[event["id"]]
+    assert (kept["kind"], kept["actor"], kept["project"], kept["path"]) == (
+        "file.saved",
+        "bob",
+        "egfr-sar",
+        "notebooks/crash.ipynb",
+    )
+    again = server.post("events", json=saved)
+    assert (again.status_code, again.json()["id"]) == (200, event["id"])
 
 
 BAD_POSTS = [
