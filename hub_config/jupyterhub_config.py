@@ -102,11 +102,9 @@ def place_project_servers(spawner):
         return
     spawner.notebook_dir = str(deployment.projects_root / slug)
     spawner.environment["MOIETY_PROJECT"] = slug
-    spawner.args = [
-        *base_args,
-        f"--ServerApp.shutdown_no_activity_timeout={deployment.idle_timeout}",
-        f"--MappingKernelManager.cull_idle_timeout={deployment.idle_timeout}",
-    ]
+    # The server stops itself when nobody works in it, also with kernels running and tabs
+    # left open (see moiety/server/idle.py for why jupyter_server's own rules do not do that).
+    spawner.environment["MOIETY_SERVER_IDLE_TIMEOUT_SECONDS"] = str(deployment.idle_timeout)
 
 
 c.Spawner.pre_spawn_hook = place_project_servers

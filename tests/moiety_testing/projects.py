@@ -9,7 +9,8 @@
   :func:`browser_session`: the same person's logged-in browser session (cookies and XSRF).
 - :class:`FeedStream`: the service's live feed, read in a thread, to wait for events as they
   arrive; :class:`YClient`: a collaborative client of a document room (pycrdt over the real
-  websocket), as JupyterLab is.
+  websocket), as JupyterLab is; :class:`KernelClient`: a kernel of a project server, run over
+  its real websocket.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import queue
 import socket
 import threading
 import time
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -347,6 +350,68 @@ class YClient:
                 await self._changed.wait()
 
         await asyncio.wait_for(updates(), timeout)
+
+
+class KernelClient:
+    """A new kernel of a project server and its websocket, as JupyterLab opens them (asyncio)."""
+
+    def __init__(self, url: str, token: str):
+        self.url = url
+        self._headers = {"Authorization": f"token {token}"}
+        self.session = uuid.uuid4().hex
+        self.id = None
+        self.ws = None
+
+    async def __aenter__(self):
+        started = await AsyncHTTPClient().fetch(
+            HTTPRequest(f"{self.url}api/kernels", method="POST", headers=self._headers, body="{}")
+        )
+        self.id = json.loads(started.body)["id"]
+        ws_url = self.url.replace("http", "ws", 1) + (
+            f"api/kernels/{self.id}/channels?session_id={self.session}"
+        )
+        self.ws = await websocket_connect(HTTPRequest(ws_url, headers=self._headers))
+        return self
+
+    async def __aexit__(self, *exc):
+        self.ws.close()
+
+    async def execute(self, code: str, timeout: float = 120) -> str:
+        """Run ``code``; what it printed, once the kernel has replied."""
+        msg_id = uuid.uuid4().hex
+        header = {
+            "msg_id": msg_id,
+            "msg_type": "execute_request",
+            "session": self.session,
+            "username": "",
+            "date": datetime.now(UTC).isoformat(),
+            "version": "5.3",
+        }
+        content = {"code": code, "silent": False, "store_history": False, "allow_stdin": False}
+        message = {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": {**content, "user_expressions": {}},
+            "channel": "shell",
+        }
+        await self.ws.write_message(json.dumps(message))
+        printed = []
+
+        async def replies():
+            while (raw := await self.ws.read_message()) is not None:
+                reply = json.loads(raw)
+                if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if reply["msg_type"] == "stream":
+                    printed.append(reply["content"]["text"])
+                if reply["msg_type"] == "execute_reply":
+                    assert reply["content"]["status"] == "ok", reply["content"]
+                    return
+            raise AssertionError("the kernel's websocket closed before the reply")
+
+        await asyncio.wait_for(replies(), timeout)
+        return "".join(printed)
 
 
 def repo_dir(hub: Hub, slug: str) -> Path:

@@ -33,6 +33,8 @@ from ..core.activity import Debouncer, RoomPresence, events
 from .contents import contents_change
 from .versions import Versions
 
+READS = ("GET", "HEAD", "OPTIONS")
+
 
 class Activity:
     def __init__(
@@ -56,6 +58,8 @@ class Activity:
         self.auto = Debouncer(auto_snapshot) if auto_snapshot > 0 else None
         self.presence = RoomPresence()
         self.on_presence: Callable[[], None] = lambda: None
+        self.on_activity: Callable[[], None] = lambda: None
+        """Told whenever a person does something in the project (see :mod:`.idle`)."""
         self._queue: asyncio.Queue = asyncio.Queue()
         self._timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task | None = None
@@ -77,6 +81,8 @@ class Activity:
         settings["log_function"] = log_function
 
     def observe_request(self, handler) -> None:
+        if handler.request.method not in READS and handler.get_status() < 400:
+            self.on_activity()  # a person changed something: a save, a snapshot, a kernel ...
         change = contents_change(handler, self.contents_prefix)
         if change is not None:
             self._put(*change)
@@ -92,12 +98,14 @@ class Activity:
     def edited(self, room: str, person: str) -> None:
         """``person`` changed the document of ``room`` (see :mod:`.rooms`)."""
         self.presence.edited(room, person)
+        self.on_activity()
 
     async def _on_awareness(self, logger, schema_id: str, data: dict) -> None:
         room, person = data.get("roomid"), data.get("username")
         if room and person:
             if data.get("action") == "join":
                 self.presence.join(room, person)
+                self.on_activity()
             elif data.get("action") == "leave":
                 self.presence.leave(room, person)
             self.on_presence()

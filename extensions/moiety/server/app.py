@@ -123,6 +123,17 @@ class MoietyServer(ExtensionApp):
     def _retry_max_default(self):
         return _env_number("MOIETY_SERVER_OUTBOX_RETRY_MAX_SECONDS", 300.0)
 
+    idle_timeout_seconds = Float(
+        help="A project server stops itself after this many seconds in which nobody changed a "
+        "file or a document, opened a document, ran code or used a terminal (polling and open "
+        "connections do not count); 0 never stops it. The hub sets it from MOIETY_IDLE_TIMEOUT "
+        "(env MOIETY_SERVER_IDLE_TIMEOUT_SECONDS)."
+    ).tag(config=True)
+
+    @default("idle_timeout_seconds")
+    def _idle_timeout_default(self):
+        return _env_number("MOIETY_SERVER_IDLE_TIMEOUT_SECONDS", 0.0)
+
     writer_timeout_seconds = Float(
         60.0, help="How long a snapshot or restore waits for another one to finish."
     ).tag(config=True)

@@ -10,6 +10,7 @@ from ..core.accounts import project_account
 from ..core.activity.outbox import Outbox, outbox_path
 from .access import GroupAccess
 from .activity import Activity
+from .idle import IdleStop
 from .presence import PresenceReporter
 from .reporter import Reporter
 from .repository import prepare_repository
@@ -70,6 +71,8 @@ class ProjectServices:
             self.activity.presence, f"{api_url}/presence" if api_url else "", token, self.log
         )
         self.activity.on_presence = self.presence.changed
+        self.idle = IdleStop(serverapp, app.idle_timeout_seconds, self.log)
+        self.activity.on_activity = self.idle.touch
         self.web_app = serverapp.web_app
         self.group_access = GroupAccess.for_server(serverapp, self.log)
 
@@ -86,6 +89,7 @@ class ProjectServices:
         self.compounds.start()
         self.reporter.start()
         self.presence.start()
+        self.idle.start()
         await self._recover_commits()
         if self.group_access is not None:
             try:
@@ -105,6 +109,7 @@ class ProjectServices:
             self.log.info("Moiety: reported %d commit(s) the previous run had not", recovered)
 
     async def stop(self) -> None:
+        await self.idle.stop()
         await self.presence.stop()
         if self.group_access is not None:
             await self.group_access.stop()
