@@ -217,7 +217,7 @@ describe('the chart', () => {
     expect(points[1].x).toBe(70);
     // 5 events reach the top of a 5 scale; 3 is 3/5 of the way up.
     expect(points[4].y).toBe(10);
-    expect(points[7].y).toBeCloseTo(110 - 60);
+    expect(points[7].y).toBe(50);
     const single = { ...data, dates: ['2026-11-23'] };
     const one = { ...data.series[0], points: [data.series[0].points[7]] };
     expect(pointsOf(one, single, box)[0].x).toBe(170);

@@ -93,6 +93,9 @@ export function ActivityChart({ data }: { data: IChartData }): JSX.Element {
 
   return (
     <figure className="jp-MoietyDigestChart" data-testid="moiety-digest-chart">
+      <p className="jp-MoietyDigestChart-title jp-MoietyMuted">
+        Events per day and project (UTC days)
+      </p>
       <div ref={host} className="jp-MoietyDigestChart-canvas">
         <svg
           role="img"

@@ -317,11 +317,13 @@ function Threads({
   );
 }
 
-/** "alice, open 3 days, 4 comments". */
+/** "alice, open for 3 days, 4 comments". */
 function threadFacts(thread: IDigestThread): string {
   const state =
-    thread.state === 'open'
-      ? `open ${plural(thread.age_days, 'day')}`
-      : 'resolved';
+    thread.state !== 'open'
+      ? 'resolved'
+      : thread.age_days < 1
+        ? 'open since today'
+        : `open for ${plural(thread.age_days, 'day')}`;
   return `${thread.opened_by}, ${state}, ${plural(thread.comments, 'comment')}`;
 }

@@ -92,9 +92,12 @@ export function pointsOf(
   const width = box.width - box.left - box.right;
   const height = box.height - box.top - box.bottom;
   const last = data.dates.length - 1;
+  const round = (n: number) => Math.round(n * 10) / 10;
   return series.points.map((point, i) => ({
-    x: box.left + (last > 0 ? (i / last) * width : width / 2),
-    y: box.top + height * (1 - Math.min(point.events, data.top) / data.top)
+    x: round(box.left + (last > 0 ? (i / last) * width : width / 2)),
+    y: round(
+      box.top + height * (1 - Math.min(point.events, data.top) / data.top)
+    )
   }));
 }
 
