@@ -11,33 +11,39 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, literal_column, select, table
 
+from moiety.core import audit, comments, reactions, threads
+from moiety.core.events import record_event
+from moiety.core.notifications import mark_read
 from moiety.core.posts import create_post
 from moiety.core.projects import create_project
 from moiety.core.repo import create_demo_project, git, snapshot
 from moiety.core.repo.lock import writer_lock
+from moiety.core.thread_anchors import Anchor, FileAnchors
+from moiety.core.watches import add_watch
 from moiety.ops.backup import create_backup
 from moiety.ops.errors import OpsError
 from moiety.ops.layout import DataLayout
 from moiety.ops.restore import restore_backup
 from moiety.store import Database, Event, upgrade
+from moiety.store.discussion import Notification
 
 AUTHOR = ("Ana", "ana@users.moiety.invalid")
+MEMBERS = {"ana", "bob", "lee"}
+NOTEBOOK = FileAnchors(
+    "notebooks/explore.ipynb", True, "notebook", "c0ffee", [{"id": "c1", "hash": "h"}]
+)
 
 
 def make_deployment(data_dir: Path, db_url: str | None = None) -> DataLayout:
-    """A data directory as a hub leaves it: service DB with events, hub DB, a project
-    repository with two snapshots and work not yet snapshotted, secrets."""
+    """A data directory as a hub leaves it: service DB with rows in every table, hub DB, a
+    project repository with two snapshots and work not yet snapshotted, secrets."""
     data_dir.mkdir(parents=True)
     layout = layout_of(data_dir, db_url)
     upgrade(layout.service_db_url)
     with Database(layout.service_db_url) as db, db.session.begin() as session:
-        create_project(session, slug="egfr-sar", title="EGFR", teams=["kinase"], created_by="lee")
-        for i in range(3):
-            create_post(
-                session, project="egfr-sar", body=f"post {i} #sar", actor="ana", members={"ana"}
-            )
+        fill_service_db(session)
     make_hub_db(data_dir / "jupyterhub.sqlite")
     root = create_demo_project(layout.projects_root, "egfr-sar").path
     (root / "notes.md").write_text("first\n")
@@ -51,6 +57,122 @@ def make_deployment(data_dir: Path, db_url: str | None = None) -> DataLayout:
     (data_dir / "jupyterhub_cookie_secret").write_bytes(os.urandom(32))
     (data_dir / "moiety_cookie_secret").write_text(os.urandom(32).hex())
     return layout
+
+
+def fill_service_db(session) -> None:
+    """Projects and their teams, posts with tags, mentions and reactions, a file event with
+    folders, watches, a thread with an edited, a deleted and a reacted-to comment, resolved;
+    notifications read and unread; the audit trail and the membership it last saw."""
+    create_project(session, slug="egfr-sar", title="EGFR", teams=["kinase"], created_by="lee")
+    create_project(
+        session, slug="neuro-sar", title="Neuro", teams=["kinase", "neuro"], created_by="lee"
+    )
+    add_watch(session, user="lee", project="egfr-sar")
+    add_watch(session, user="bob", project="egfr-sar", path="notebooks/")
+    posts = [
+        create_post(
+            session, project="egfr-sar", body=f"post {i} #sar @bob", actor="ana", members=MEMBERS
+        )
+        for i in range(3)
+    ]
+    for user, emoji in (("bob", "👍"), ("lee", "🎉")):
+        reactions.add_reaction(
+            session, event_id=posts[0].id, user=user, emoji=emoji, visible={"egfr-sar"}
+        )
+    record_event(
+        session,
+        kind="file.saved",
+        project="egfr-sar",
+        actor="bob",
+        summary="saved notebooks/explore.ipynb",
+        path="notebooks/explore.ipynb",
+        data={"count": 2},
+        key="file.saved:notebooks/explore.ipynb:1",
+    )
+    opened = threads.open_thread(
+        session,
+        project="egfr-sar",
+        file=NOTEBOOK,
+        anchor=Anchor(cell_id="c1"),
+        body="this pIC50 looks off @bob\n```smiles\nCCO ethanol\n```",
+        actor="ana",
+        members=MEMBERS,
+    )
+    thread_id, visible = opened.thread.id, {"egfr-sar"}
+    answer = threads.reply(
+        session, thread_id=thread_id, body="draft", actor="bob", members=MEMBERS, visible=visible
+    )
+    comments.edit_comment(
+        session, answer.comment, actor="bob", body="checked: fine #qc", members=MEMBERS
+    )
+    gone = threads.reply(
+        session,
+        thread_id=thread_id,
+        body="wrong thread",
+        actor="ana",
+        members=MEMBERS,
+        visible=visible,
+    )
+    comments.delete_comment(session, gone.comment, actor="lee", moderator=True)
+    comments.add_reaction(session, opened.comment, user="bob", emoji="👍")
+    threads.set_state(session, thread_id=thread_id, state="resolved", actor="lee", visible=visible)
+    bobs = session.scalars(select(Notification.id).where(Notification.user == "bob")).all()
+    assert mark_read(session, "bob", ids=bobs[:1]) == 1
+    assert len(bobs) > 1, "bob keeps unread notifications too"
+    before = {("kinase", "member", "ana"), ("kinase", "member", "bob"), ("kinase", "lead", "lee")}
+    audit.record_membership(session, frozenset(before))
+    audit.record_membership(session, frozenset(before - {("kinase", "member", "bob")}))
+
+
+def service_tables(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table of a service DB, and where its ids go on from (SQLite's
+    ``sqlite_sequence``, PostgreSQL's sequences): what a round trip must keep."""
+    with Database(url) as db, db.engine.connect() as connection:
+        names = inspect(connection).get_table_names()
+        found = {
+            name: sorted(
+                map(
+                    tuple, connection.execute(select(literal_column("*")).select_from(table(name)))
+                ),
+                key=repr,
+            )
+            for name in names
+        }
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name, seq FROM sqlite_sequence ORDER BY name"
+        else:
+            query = (
+                "SELECT sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = current_schema() ORDER BY sequencename"
+            )
+        found["(sequences)"] = [tuple(row) for row in connection.exec_driver_sql(query)]
+    return found
+
+
+def assert_service_db_round_trip(source_url: str, target_url: str, manifest: dict) -> None:
+    before = service_tables(source_url)
+    empty = sorted(name for name, rows in before.items() if not rows)
+    assert not empty, f"the test should put rows in every table; empty: {empty}"
+    assert {"threads", "comments", "notifications", "audit_memberships"} <= before.keys()
+    assert manifest["service_db"]["rows"] == {
+        name: len(rows) for name, rows in before.items() if name != "(sequences)"
+    }
+    assert service_tables(target_url) == before
+
+
+def assert_same_repository(source: Path, target: Path) -> None:
+    """Refs, HEAD, every file of the working copy (snapshotted or not), and git's view of the
+    uncommitted work."""
+    assert refs(target) == refs(source)
+    assert (
+        git.run(target, ["symbolic-ref", "HEAD"]).stdout
+        == git.run(source, ["symbolic-ref", "HEAD"]).stdout
+    )
+    assert files(target) == files(source)
+    assert (
+        git.run(target, ["status", "--porcelain"]).stdout
+        == git.run(source, ["status", "--porcelain"]).stdout
+    )
 
 
 def layout_of(data_dir: Path, db_url: str | None = None) -> DataLayout:
@@ -100,7 +222,7 @@ def test_a_backup_restores_databases_repositories_and_uncommitted_work(tmp_path)
     manifest = create_backup(tmp_path / "backup", layout, report=lines.append)
 
     assert manifest["service_db"]["events"] == len(events(layout.service_db_url))
-    assert manifest["service_db"]["projects"] == ["egfr-sar"]
+    assert manifest["service_db"]["projects"] == ["egfr-sar", "neuro-sar"]
     assert manifest["hub_db"]["revision"] == "hub-rev"
     [project] = manifest["projects"]
     assert project["head"] == git.head_commit(source)
@@ -118,13 +240,8 @@ def test_a_backup_restores_databases_repositories_and_uncommitted_work(tmp_path)
     restored = layout_of(tmp_path / "restored")
     restore_backup(tmp_path / "backup", restored)
     target = restored.projects_root / "egfr-sar"
-    assert events(restored.service_db_url) == events(layout.service_db_url)
-    assert refs(target) == refs(source)
-    assert files(target) == files(source)
-    assert (
-        git.run(target, ["status", "--porcelain"]).stdout
-        == git.run(source, ["status", "--porcelain"]).stdout
-    )
+    assert_service_db_round_trip(layout.service_db_url, restored.service_db_url, manifest)
+    assert_same_repository(source, target)
     for name in ("jupyterhub_cookie_secret", "moiety_cookie_secret"):
         assert (restored.data_dir / name).read_bytes() == (layout.data_dir / name).read_bytes()
     import sqlite3
@@ -192,6 +309,33 @@ def test_refusals_say_what_to_do(tmp_path):
     assert not (tmp_path / "r2").exists()
 
 
+def test_a_restore_that_would_lose_rows_says_which_table(tmp_path):
+    """The manifest records the rows of every table; a restored DB that holds fewer (here a
+    backup copy changed after the fact, checksums updated) is refused and removed."""
+    import sqlite3
+
+    from moiety.ops import manifest as manifests
+
+    layout = make_deployment(tmp_path / "data")
+    backup = tmp_path / "backup"
+    create_backup(backup, layout)
+    copy = backup / "service-db" / "moiety.sqlite"
+    connection = sqlite3.connect(copy)
+    with connection:
+        connection.execute("DELETE FROM comment_reactions")
+    connection.close()
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["service_db"].update(manifests.describe(backup, copy))
+    manifests.write(backup, manifest)
+    with pytest.raises(
+        OpsError,
+        match=r"does not hold what the backup recorded: rows of comment_reactions 0; the "
+        r"backup recorded comment_reactions 1\.",
+    ):
+        restore_backup(backup, layout_of(tmp_path / "restored"))
+    assert not (tmp_path / "restored").exists()
+
+
 def test_a_failed_backup_leaves_nothing_behind(tmp_path):
     layout = make_deployment(tmp_path / "data")
     (layout.data_dir / "jupyterhub.sqlite").unlink()
@@ -211,8 +355,10 @@ def test_postgresql_service_db_round_trip(tmp_path, postgres_databases):
     assert manifest["source"]["service_db"] == source_url
 
     target_url = postgres_databases.url(postgres_databases.create("ops_target"))
-    restore_backup(tmp_path / "backup", layout_of(tmp_path / "restored", target_url))
-    assert events(target_url) == events(source_url)
+    restored = layout_of(tmp_path / "restored", target_url)
+    restore_backup(tmp_path / "backup", restored)
+    assert_service_db_round_trip(source_url, target_url, manifest)
+    assert_same_repository(layout.projects_root / "egfr-sar", restored.projects_root / "egfr-sar")
     # The restored database works: the service can add to it with the same ids onwards.
     with Database(target_url) as db, db.session.begin() as session:
         post = create_post(session, project="egfr-sar", body="after", actor="ana", members={"ana"})

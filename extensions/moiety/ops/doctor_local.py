@@ -11,7 +11,7 @@ from ..core.repo.errors import RepoError
 from ..core.repo.fsck import check_repository
 from ..store import migrate
 from .doctor import FAIL, OK, WARN, Check
-from .facts import service_facts
+from .facts import project_slugs
 from .layout import DataLayout, db_kind, shown
 
 GiB = 1 << 30
@@ -136,7 +136,7 @@ def _registered(layout: DataLayout) -> set[str]:
         engine = make_engine(url, poolclass=NullPool)
         try:
             with engine.connect() as connection:
-                return set(service_facts(connection)["projects"])
+                return set(project_slugs(connection))
         finally:
             engine.dispose()
     except Exception:

@@ -92,6 +92,20 @@ def _restore_service_db(source: Path, entry: dict, target, report: Report) -> No
             f"The restored service DB has {facts['events']} events at revision "
             f"{facts['revision']}; the backup recorded {entry['events']} at {entry['revision']}."
         )
+    recorded = entry.get("rows")  # absent in backups made before it was recorded
+    if recorded is not None and facts["rows"] != recorded:
+        differ = sorted(
+            name
+            for name in recorded.keys() | facts["rows"].keys()
+            if recorded.get(name) != facts["rows"].get(name)
+        )
+        found = ", ".join(f"{n} {facts['rows'].get(n, 'missing')}" for n in differ)
+        wanted = ", ".join(f"{n} {recorded.get(n, 'missing')}" for n in differ)
+        raise OpsError(
+            f"The restored service DB does not hold what the backup recorded: rows of {found}; "
+            f"the backup recorded {wanted}. Restore again into an empty database, and report "
+            "this if it happens again."
+        )
 
 
 def _restore_db(source: Path, entry: dict, target, what: str, report: Report) -> None:
