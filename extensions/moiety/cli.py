@@ -88,6 +88,9 @@ def cmd_demo(args) -> int:
     if args.data_dir:
         os.environ["MOIETY_DATA_DIR"] = os.path.abspath(args.data_dir)
     deployment = load_deployment()
+    # The hub runs inside the data directory and reads the deployment again: a relative
+    # default (var/demo) would land in var/demo/var/demo without the absolute path here.
+    os.environ["MOIETY_DATA_DIR"] = str(deployment.data_dir)
     print(_banner(deployment), flush=True)
     return run_hub(deployment)
 

@@ -184,17 +184,20 @@ def service_client(hub: Hub, name: str | None) -> ServiceClient:
     return hub._sessions[key]
 
 
-def start_hub(tmp: Path, extra_env: dict | None = None) -> Hub:
+def start_hub(tmp: Path, extra_env: dict | None = None, *, default_data_dir: bool = False) -> Hub:
+    """Start ``moiety demo`` with its data in ``tmp/data``; with ``default_data_dir``, as a person
+    runs ``make demo``: no data directory given, from ``tmp``, so the data lands in
+    ``tmp/var/demo``."""
     ports = {
         "public": free_port(),
         "hub": free_port(),
         "proxy_api": free_port(),
         "service": free_port(),
     }
-    data_dir = tmp / "data"
+    data_dir = tmp / "var" / "demo" if default_data_dir else tmp / "data"
     env = {
-        **os.environ,
-        "MOIETY_DATA_DIR": str(data_dir),
+        **{k: v for k, v in os.environ.items() if k != "MOIETY_DATA_DIR"},
+        **({} if default_data_dir else {"MOIETY_DATA_DIR": str(data_dir)}),
         "MOIETY_PORT": str(ports["public"]),
         "MOIETY_HUB_PORT": str(ports["hub"]),
         "MOIETY_PROXY_API_PORT": str(ports["proxy_api"]),
@@ -215,7 +218,7 @@ def start_hub(tmp: Path, extra_env: dict | None = None) -> Hub:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            cwd=REPO,
+            cwd=tmp if default_data_dir else REPO,
         )
     hub = Hub(
         url=f"http://127.0.0.1:{ports['public']}",
