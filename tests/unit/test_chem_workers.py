@@ -15,7 +15,7 @@ from moiety.core.chem import DepictionPool, identity_workers
 pool = DepictionPool(workers=2)
 pool.start()
 identity_workers.compute_parallel([("smiles", "CCO")] * 200, tautomers=False, workers=2)
-pids = [*pool._executor._processes, *identity_workers._pool._processes]
+pids = [*pool.pids(), *identity_workers._pool._processes]
 print(" ".join(map(str, pids)), flush=True)
 sys.stdin.read()
 """

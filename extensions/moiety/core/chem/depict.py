@@ -3,9 +3,10 @@
 Bounds: width and height between ``MIN_SIZE`` and ``MAX_SIZE`` pixels; a legend is cut to
 ``MAX_LEGEND_LENGTH`` characters and stripped of characters XML cannot hold. RDKit escapes the
 legend's text itself (or draws it as glyph outlines), which the tests check. Parsing is bounded
-by ``parsing.MAX_TEXT_LENGTH`` and ``parsing.MAX_ATOMS``; the layout of a large molecule can still
-take seconds, so a server should draw through ``depict_pool.DepictionPool``, which runs
-``render_svg`` in worker processes with a time limit.
+by ``parsing.MAX_TEXT_LENGTH`` and ``parsing.MAX_ATOMS``, and a drawing by ``check_drawable``
+(``limits.MAX_DRAWN_ATOMS``, ``MAX_DRAWN_RINGS``, ``MAX_DRAWN_FRAGMENTS``), which keep the 2D
+layout under about half a second. A server should still draw through
+``depict_pool.DepictionPool``, which runs these jobs in worker processes with a time budget.
 """
 
 import re
@@ -17,8 +18,16 @@ from rdkit import Chem
 from rdkit.Chem import rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
 
-from .errors import InvalidSize
-from .limits import DEFAULT_SIZE, MAX_LEGEND_LENGTH, MAX_SIZE, MIN_SIZE
+from .errors import InputTooLarge, InvalidSize
+from .limits import (
+    DEFAULT_SIZE,
+    MAX_DRAWN_ATOMS,
+    MAX_DRAWN_FRAGMENTS,
+    MAX_DRAWN_RINGS,
+    MAX_LEGEND_LENGTH,
+    MAX_SIZE,
+    MIN_SIZE,
+)
 from .parsing import parse_smiles
 
 __all__ = [
@@ -27,6 +36,8 @@ __all__ = [
     "MAX_SIZE",
     "MIN_SIZE",
     "Depicter",
+    "canonical_job",
+    "check_drawable",
     "check_size",
     "clean_legend",
     "depict_job",
@@ -50,6 +61,23 @@ def check_size(width: int, height: int) -> None:
             )
 
 
+def check_drawable(mol: Chem.Mol) -> None:
+    """Raise InputTooLarge for a molecule beyond the depiction bounds (see ``limits``)."""
+    atoms = mol.GetNumAtoms()
+    fragments = len(Chem.GetMolFrags(mol)) if atoms else 0
+    rings = mol.GetNumBonds() - atoms + fragments
+    for what, count, limit in (
+        ("atoms", atoms, MAX_DRAWN_ATOMS),
+        ("separate fragments", fragments, MAX_DRAWN_FRAGMENTS),
+        ("rings", rings, MAX_DRAWN_RINGS),
+    ):
+        if count > limit:
+            raise InputTooLarge(
+                f"This structure has {count:,} {what}; drawings are limited to {limit:,} "
+                f"{what}, so that drawing stays quick for everyone."
+            )
+
+
 def clean_legend(legend: str | None) -> str:
     return _NOT_XML.sub("", legend or "")[:MAX_LEGEND_LENGTH]
 
@@ -57,8 +85,12 @@ def clean_legend(legend: str | None) -> str:
 def draw_svg(
     mol: Chem.Mol, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
 ) -> str:
-    """An SVG of ``mol`` with RDKit's default 2D layout (``mol`` is not modified)."""
+    """An SVG of ``mol`` with RDKit's default 2D layout (``mol`` is not modified).
+
+    Raises InvalidSize, or InputTooLarge for a molecule beyond the depiction bounds.
+    """
     check_size(width, height)
+    check_drawable(mol)
     mol = Chem.Mol(mol)
     rdDepictor.Compute2DCoords(mol)
     drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
@@ -75,6 +107,14 @@ def render_svg(
 ) -> str:
     """Parse and draw: the whole job, as a worker process runs it."""
     return draw_svg(parse_smiles(smiles), width, height, legend)
+
+
+def canonical_job(smiles: str) -> str:
+    """The canonical SMILES of a structure that can be drawn, as a server's worker computes it
+    before it looks for a drawing of that structure (raises InvalidMolecule, InputTooLarge)."""
+    mol = parse_smiles(smiles)
+    check_drawable(mol)
+    return Chem.MolToSmiles(mol)
 
 
 def depict_job(
@@ -114,6 +154,7 @@ class Depicter:
         a pool, DepictionTimeout."""
         check_size(width, height)
         mol = parse_smiles(smiles)
+        check_drawable(mol)
         canonical = Chem.MolToSmiles(mol)
         key = (canonical, width, height, clean_legend(legend))
         with self._lock:

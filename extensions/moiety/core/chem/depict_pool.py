@@ -1,151 +1,202 @@
-"""Run depictions in worker processes with a time limit.
+"""Run depictions in worker processes, each job within a budget of computation time.
 
-RDKit's layout runs in C++ and cannot be interrupted from Python, so a pathological structure
-is stopped by ending the worker processes and starting fresh ones. Workers start through
-``forkserver`` (not ``fork``, which is unsafe in a threaded server) with RDKit preloaded.
-This module does not load RDKit itself: a server that only hands drawings to workers never does.
+RDKit's layout runs in C++ and cannot be interrupted from Python, so a worker process is ended
+by the kernel the moment one job has *computed* for ``timeout`` seconds (``depict_worker``);
+time a job spends queued, or waiting for a CPU, does not count. The pool answers
+DepictionTimeout for that one job and starts a fresh worker in its place; the other workers, and
+the jobs queued for them, carry on. A worker that ends any other way answers DepictionFailed for
+its job.
+
+Jobs wait in one queue taken in turn by owner (``owner=``, e.g. the caller's name; see
+``fair_queue``): one person sending many hard structures waits behind their own drawings, not
+in front of everyone else's.
+
+Each worker is fed by a thread of this pool, one job at a time, over its own pipe. Workers start
+through ``forkserver`` (not ``fork``, which is unsafe in a threaded server) with RDKit preloaded
+and end with the process that started them (``worker_setup.Lifeline``). This module does not
+load RDKit itself: a server that only hands drawings to workers never does.
 """
+
+from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
-from threading import Lock
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 
-from .errors import DepictionFailed, DepictionTimeout
-from .limits import DEFAULT_SIZE, WORKER_PRELOAD
+from .depict_worker import Worker, WorkerEnded
+from .errors import ChemError, DepictionFailed
+from .fair_queue import FairQueue
+from .limits import DEFAULT_DRAW_SECONDS, DEFAULT_SIZE, WORKER_PRELOAD
 from .worker_setup import Lifeline
 
-DEFAULT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = DEFAULT_DRAW_SECONDS
 DEFAULT_WORKERS = 2
 
 
-def render_svg(*args) -> str:
-    """``depict.render_svg`` in the worker (imported there, where it is preloaded)."""
-    from .depict import render_svg
-
-    return render_svg(*args)
-
-
-def depict_job(*args) -> tuple[str, str]:
-    """``depict.depict_job`` in the worker."""
-    from .depict import depict_job
-
-    return depict_job(*args)
-
-
 class DepictionPool:
-    """Drawings in worker processes, at most ``timeout`` s each: ``render`` (blocking, the SVG)
-    and ``draw`` (awaitable, canonical SMILES and SVG, for a server's event loop).
+    """Drawings in ``workers`` processes, each job within ``timeout`` s of computation.
 
-    On a timeout every worker of the pool is ended (including those drawing for other callers:
-    ``render`` fails them with DepictionFailed, ``draw`` tries them once more) and a new pool
-    starts. Use as a context manager or call ``close()``.
+    ``render`` (blocking, the SVG), ``draw`` (awaitable: canonical SMILES and SVG), and for a
+    server that caches by structure, ``draw_unless`` (which draws only a structure the caller
+    has no picture of), ``canonical`` and ``svg`` (all awaitable). Errors are
+    the core's (InvalidMolecule, InputTooLarge, ...), DepictionTimeout for a job stopped at its
+    budget and DepictionFailed for a worker lost otherwise; only the job concerned gets them.
+    Workers start at once, in the background; ``start`` waits for them. Use as a context
+    manager or call ``close()``. Counter: ``restarts`` (workers replaced).
     """
 
     def __init__(self, *, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT):
         self.workers = workers
         self.timeout = timeout
+        self.restarts = 0
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(list(WORKER_PRELOAD))
-        self._lock = Lock()
-        self._executor = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
         self._lifeline = Lifeline()
-        return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=self._context, **self._lifeline.pool_arguments()
-        )
+        self._queue = FairQueue()
+        self._current: dict[int, Worker] = {}
+        self._ready = [threading.Event() for _ in range(workers)]
+        self._threads = [
+            threading.Thread(
+                target=self._feed, args=(slot,), name=f"moiety-depict-{slot}", daemon=True
+            )
+            for slot in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    # --- the jobs --------------------------------------------------------------------------
 
     def submit(
-        self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+        self,
+        smiles: str,
+        width: int = DEFAULT_SIZE,
+        height: int = DEFAULT_SIZE,
+        legend: str = "",
+        *,
+        owner: Hashable = None,
     ) -> Future:
-        """Start a depiction without waiting (no time limit is applied to the future)."""
-        with self._lock:
-            return self._executor.submit(render_svg, smiles, width, height, legend)
+        """Start a drawing of ``smiles``; the future's value is the SVG."""
+        return self._submit("render_svg", (smiles, width, height, legend), owner)
 
     def render(
         self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
     ) -> str:
-        """The SVG, or DepictionTimeout past ``timeout`` seconds; parse errors come through."""
-        with self._lock:
-            executor = self._executor
-            future = executor.submit(render_svg, smiles, width, height, legend)
-        try:
-            return future.result(timeout=self.timeout)
-        except FutureTimeout:
-            self._replace(executor)
-            raise DepictionTimeout(
-                f"Drawing this molecule took longer than {self.timeout:g} s and was stopped."
-            ) from None
-        except BrokenProcessPool:
-            self._replace(executor)
-            raise DepictionFailed(
-                "The drawing worker stopped before it answered; try again."
-            ) from None
-
-    def start(self) -> None:
-        """Start every worker now (else the first drawings wait for them, about a second)."""
-        with self._lock:
-            futures = [self._executor.submit(int) for _ in range(self.workers)]
-        for future in futures:
-            future.result()
+        """The SVG of ``smiles``, waiting for it."""
+        return self.submit(smiles, width, height, legend).result()
 
     async def draw(
-        self, smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
+        self,
+        smiles: str,
+        width: int = DEFAULT_SIZE,
+        height: int = DEFAULT_SIZE,
+        legend: str = "",
+        *,
+        owner: Hashable = None,
     ) -> tuple[str, str]:
-        """``(canonical SMILES, SVG)`` without blocking the event loop; parsing happens in the
-        worker too. Raises the core's errors, DepictionTimeout past ``timeout`` seconds, or
-        DepictionFailed if the workers stopped twice (a drawing whose workers were ended
-        because another one timed out is tried once more)."""
-        for attempt in range(2):
-            with self._lock:
-                executor = self._executor
-                future = executor.submit(depict_job, smiles, width, height, legend)
-            try:
-                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-            except TimeoutError:
-                await asyncio.to_thread(self._replace, executor)
-                raise DepictionTimeout(
-                    f"Drawing this molecule took longer than {self.timeout:g} s and was stopped."
-                ) from None
-            except BrokenProcessPool:
-                await asyncio.to_thread(self._replace, executor)
-                if attempt:
-                    raise DepictionFailed(
-                        "The drawing worker stopped before it answered; try again."
-                    ) from None
-        raise AssertionError("unreachable")
+        """``(canonical SMILES, SVG)``, parsed and drawn in one job, off the event loop."""
+        future = self._submit("depict_job", (smiles, width, height, legend), owner)
+        return await asyncio.wrap_future(future)
 
-    def _replace(self, executor: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._executor is not executor:
-                return
-            self._executor = self._start()
-        _end(executor)
+    async def canonical(self, smiles: str, *, owner: Hashable = None) -> str:
+        """The canonical SMILES of a structure that may be drawn (bounds checked)."""
+        return await asyncio.wrap_future(self._submit("canonical_job", (smiles,), owner))
+
+    async def draw_unless(
+        self,
+        smiles: str,
+        width: int,
+        height: int,
+        skip: Callable[[str], bool],
+        *,
+        owner: Hashable = None,
+    ) -> tuple[str, str | None]:
+        """``(canonical SMILES, SVG)`` in one job, but no SVG (None) when ``skip(canonical)``
+        says the caller has no need of one (e.g. it has that structure's picture already).
+        ``skip`` runs on a pool thread, between the job's two steps."""
+        args = (smiles, width, height, "")
+        return await asyncio.wrap_future(self._submit("depict_unless", args, owner, skip))
+
+    async def svg(
+        self,
+        smiles: str,
+        width: int = DEFAULT_SIZE,
+        height: int = DEFAULT_SIZE,
+        legend: str = "",
+        *,
+        owner: Hashable = None,
+    ) -> str:
+        """The SVG of ``smiles`` (e.g. a canonical SMILES), off the event loop."""
+        return await asyncio.wrap_future(self.submit(smiles, width, height, legend, owner=owner))
+
+    def _submit(
+        self, name: str, args: tuple, owner: Hashable, skip: Callable[[str], bool] | None = None
+    ) -> Future:
+        future: Future = Future()
+        ask = None if skip is None else (lambda canonical: not skip(canonical))
+        self._queue.put(owner, (future, name, args, ask))
+        return future
+
+    # --- the workers -----------------------------------------------------------------------
+
+    def _feed(self, slot: int) -> None:
+        """Keep one worker busy with the queue's jobs, replacing it when it ends."""
+        worker = None
+        try:
+            while True:
+                if worker is None:
+                    worker = self._spawn(slot)
+                self._ready[slot].set()
+                job = self._queue.get()
+                if job is None:
+                    return
+                future, name, args, ask = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    if worker is None:
+                        worker = self._spawn(slot)
+                        if worker is None:
+                            raise DepictionFailed("The drawing worker could not start; try again.")
+                    future.set_result(worker.run(name, args, self.timeout, ask))
+                except WorkerEnded as ended:
+                    worker = None
+                    self.restarts += 1
+                    future.set_exception(ended.error)
+                except ChemError as error:
+                    future.set_exception(error)
+        finally:
+            self._ready[slot].set()
+            if worker is not None:
+                worker.stop()
+
+    def _spawn(self, slot: int) -> Worker | None:
+        try:
+            worker = Worker(self._context, self._lifeline, f"moiety-depict-worker-{slot}")
+        except (DepictionFailed, OSError):
+            return None
+        self._current[slot] = worker
+        return worker
+
+    def pids(self) -> list[int]:
+        """The process ids of the current workers."""
+        return [w.pid for w in list(self._current.values()) if w.process.is_alive()]
+
+    def start(self) -> None:
+        """Wait until every worker has started (the first one takes about a second)."""
+        for ready in self._ready:
+            ready.wait()
 
     def close(self) -> None:
-        with self._lock:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._lifeline.close()
+        for future, *_ in self._queue.close():
+            future.cancel()
+        for thread in self._threads:
+            thread.join()
+        self._lifeline.close()
 
-    def __enter__(self) -> "DepictionPool":
+    def __enter__(self) -> DepictionPool:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _end(executor: ProcessPoolExecutor) -> None:
-    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    # Python 3.11-3.13 have no public way to stop a worker that is busy.
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join()

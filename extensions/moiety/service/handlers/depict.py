@@ -1,11 +1,14 @@
 """``GET /api/depict``: an SVG of a structure, drawn by the chemistry core.
 
 Any logged-in hub user may call it (structures are not project data). Drawing, and even
-parsing, happens in worker processes with a time limit (``DepictionPool``), so a pathological
-structure never blocks the event loop; answers are cached by canonical structure
-(``DepictionCache``), so a repeated request costs a dictionary lookup. The pool and the cache are
-the app's (``depiction_pool``, ``depiction_cache``, sized by its traitlets). The service process
-itself never loads RDKit: only the workers do.
+parsing, happens in worker processes, each job within a budget of computation time
+(``DepictionPool``), so a pathological structure never blocks the event loop nor fails anyone
+else's drawing; structures over the depiction bounds (``limits.MAX_DRAWN_*``) answer 400 before
+any layout, and jobs are taken in turn by caller. Answers are cached by canonical structure
+(``DepictionCache``): a repeated request costs a dictionary lookup, and another way of writing
+a structure already drawn is not drawn again. The pool and the cache are the app's
+(``depiction_pool``, ``depiction_cache``, sized by its traitlets). The service process itself
+never loads RDKit: only the workers do.
 
 The SVG is served so that opened directly it can run nothing: ``nosniff`` and a CSP without
 scripts. It is the caller's to cache for a day (``Cache-Control: private``).
@@ -87,13 +90,10 @@ class DepictHandler(APIHandler):
             )
         width, height = _size(arguments, "width"), _size(arguments, "height")
         pool, cache = depiction_tools(self.moiety)
-        svg = cache.get(smiles, width, height)
-        if svg is None:
-            try:
-                canonical, drawn = await pool.draw(smiles, width, height)
-            except ChemError as error:
-                raise _service_error(error) from None
-            svg = cache.put(smiles, width, height, canonical, drawn)
+        try:
+            svg = await cache.depict(pool, smiles, width, height, owner=self.caller.name)
+        except ChemError as error:
+            raise _service_error(error) from None
         self.set_header("Content-Type", "image/svg+xml")
         self.set_header("Cache-Control", CACHE_CONTROL)
         self.finish(svg)
