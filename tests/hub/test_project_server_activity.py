@@ -4,13 +4,14 @@ websocket, automatic snapshots, an outbox that survives the service and the serv
 and a repository that survives the server being killed during snapshots."""
 
 import asyncio
+import fcntl
 import hashlib
 import json
 import os
 import signal
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
 
 import nbformat
 import pytest
@@ -189,44 +190,105 @@ def test_the_outbox_delivers_once_the_service_is_back(activity_hub):
     ]
 
 
-def test_killing_the_server_during_snapshots_loses_no_committed_work(activity_hub):
+def writer_busy(root) -> bool:
+    """Whether someone holds the project's writer lock: a snapshot is being made right now."""
+    fd = os.open(root / ".git" / "moiety-writer.flock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock if this probe took it
+    return False
+
+
+def commit_marked(root) -> bool:
+    """Whether a commit is written and marked, its branch about to move or just moved."""
+    pending = root / ".git" / "moiety" / "commit-pending"
+    return pending.is_dir() and any(not p.name.startswith(".") for p in pending.iterdir())
+
+
+def branch_moved(root, before: str) -> bool:
+    """Whether the branch points to a new commit (its events are not in the outbox yet)."""
+    return (root / ".git" / "refs" / "heads" / "main").read_text().strip() != before
+
+
+KILLS = (
+    ("writer lock taken", 0.0),
+    ("writer lock taken", 0.02),
+    ("commit marked", 0.0),
+    ("branch moved", 0.0),
+    ("branch moved", 0.01),
+    ("branch moved", 0.03),
+)
+"""When each round kills the server: a moment seen in the repository, then a short delay."""
+
+
+def test_killing_the_server_during_snapshots_loses_no_work_and_no_snapshot_event(activity_hub):
     hub = activity_hub
     url = open_project(hub, "sulfonamide-sar", "lena")
     root = repo_dir(hub, "sulfonamide-sar")
-    acknowledged, written = [], {}
-    for round_ in range(3):
-        files = {f"killed-round{round_}-{i}.txt": f"round {round_} file {i}\n" for i in range(4)}
-        written.update(files)
+    start = git(root, "rev-parse", "HEAD").strip()
+    acknowledged, written, missed = [], {}, []
+    for round_, (moment, delay) in enumerate(KILLS):
+        lena = ProjectClient(hub, url, "lena")
+        files = {f"killed-round{round_}-{i}.txt": f"round {round_} file {i}\n" for i in range(6)}
         for path, text in files.items():
-            ProjectClient(hub, url, "lena").put_text(path, text)
-        landed = threading.Event()
+            lena.put_text(path, text)
+        for i in range(3):
+            path = f"killed-round{round_}-{i}.ipynb"
+            lena.put_notebook(path, notebook(*(f"x{j} = {round_}" for j in range(20))))
+        written.update(files)
+        pid = server_pid(hub, "project-sulfonamide-sar")
+        head = git(root, "rev-parse", "HEAD").strip()
+        seen = {
+            "writer lock taken": lambda: writer_busy(root),
+            "commit marked": lambda: commit_marked(root),
+            "branch moved": lambda head=head: branch_moved(root, head),
+        }[moment]
+        answers = []
 
-        def snap(path, url=url, landed=landed):
-            client = ProjectClient(hub, url, "lena")
+        def snap(lena=lena, answers=answers, round_=round_):
             try:
-                r = client.post("moiety/api/snapshot", json={"message": path, "paths": [path]})
+                r = lena.post("moiety/api/snapshot", json={"message": f"round {round_}"})
             except requests.RequestException:
-                return None
-            if r.status_code != 201:
-                return None
-            landed.set()
-            return r.json()["commit"], path
+                return
+            answers.append(r)
 
-        with ThreadPoolExecutor(len(files)) as pool:
-            futures = [pool.submit(snap, path) for path in files]
-            assert landed.wait(60)
-            os.kill(server_pid(hub, "project-sulfonamide-sar"), signal.SIGKILL)
-            acknowledged += [f.result() for f in futures if f.result()]
+        request = threading.Thread(target=snap)
+        request.start()
+        while request.is_alive() and not seen():
+            time.sleep(0.0005)  # the kill must land while the snapshot is being made
+        if not request.is_alive():
+            missed.append(moment)
+        time.sleep(delay)  # a little later: another step of the snapshot
+        os.kill(pid, signal.SIGKILL)
+        request.join(120)
+        acknowledged += [r.json()["commit"] for r in answers if r.status_code == 201]
         (root / ".git" / "index.lock").write_text("")  # as a git killed mid-write leaves it
         url = restart_project(hub, "sulfonamide-sar", "lena")
         assert not (root / ".git" / "index.lock").exists()
-        report = check_repository(root)
+        report = check_repository(root)  # git fsck --full
         assert report.ok, report.problems
-        for commit, path in acknowledged:
+        for commit in acknowledged:
             git(root, "merge-base", "--is-ancestor", commit, "HEAD")
-            assert git(root, "show", f"HEAD:{path}") == written[path]
+    assert len(missed) <= 1, f"these kills came after the snapshot had answered: {missed}"
 
-    final = ProjectClient(hub, url, "lena").post("moiety/api/snapshot", json={"message": "after"})
+    lena = ProjectClient(hub, url, "lena")
+    final = lena.post("moiety/api/snapshot", json={"message": "after the kills"})
     assert final.status_code in (200, 201), final.text
     assert check_repository(root).ok
+    for path, text in written.items():  # nothing written before a kill is lost
+        assert git(root, "show", f"HEAD:{path}") == text
     _wait_for(lambda: not git_children(root), 30, "no git process left in the project")
+
+    # Every snapshot that landed is in the feed, also those whose server died right after.
+    _wait_for(lambda: lena.activity()["pending"] == 0, 60, "an empty outbox")
+    log = git(root, "log", "--format=%H %an", f"{start}..HEAD").split("\n")
+    landed = {line.split()[0] for line in log if line.endswith(" lena")}
+    reported = {
+        e["data"]["commit"]
+        for e in feed_items(hub, project="sulfonamide-sar", kind="snapshot.created")
+        if e["actor"] == "lena"
+    }
+    assert landed <= reported
