@@ -124,16 +124,16 @@ def fill_service_db(session) -> None:
     audit.record_membership(session, frozenset(before - {("kinase", "member", "bob")}))
 
 
-def service_tables(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table of a service DB, and where its ids go on from (SQLite's
-    ``sqlite_sequence``, PostgreSQL's sequences): what a round trip must keep."""
+def service_tables(url: str) -> dict[str, list[dict]]:
+    """Every row (column -> value) of every table of a service DB, and where its ids go on
+    from (SQLite's ``sqlite_sequence``, PostgreSQL's sequences): what a round trip must keep.
+    The hub round trip in ``tests/hub/test_ops.py`` uses it too."""
     with Database(url) as db, db.engine.connect() as connection:
         names = inspect(connection).get_table_names()
+        everything = select(literal_column("*"))
         found = {
             name: sorted(
-                map(
-                    tuple, connection.execute(select(literal_column("*")).select_from(table(name)))
-                ),
+                (row._asdict() for row in connection.execute(everything.select_from(table(name)))),
                 key=repr,
             )
             for name in names
@@ -145,7 +145,7 @@ def service_tables(url: str) -> dict[str, list[tuple]]:
                 "SELECT sequencename, last_value FROM pg_sequences "
                 "WHERE schemaname = current_schema() ORDER BY sequencename"
             )
-        found["(sequences)"] = [tuple(row) for row in connection.exec_driver_sql(query)]
+        found["(sequences)"] = [row._asdict() for row in connection.exec_driver_sql(query)]
     return found
 
 
