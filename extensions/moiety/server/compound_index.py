@@ -7,6 +7,15 @@ by blob ids: it is synced in the background at start and after every snapshot or
 a search first checks that HEAD has not moved since (commits made by hand are found then); a
 file whose blob is already indexed or cached is never parsed again.
 
+The project's compound settings (``moiety.toml`` at the project root, ``[compounds]``: a
+table's SMILES column by file pattern, the tautomer choice; see ``core/chem/settings.py``) are
+read from the working copy, so an edit takes effect at the next request: each use compares the
+file's size and times with the last read's, and a change brings an Identifier with the new
+settings (identities are cached by tautomer choice) and makes the next search re-read the
+tables whose column changed (the index keys each file by its content and its column). An
+invalid file answers 400 on the compound endpoints with what to fix; background work (events,
+the index at start) keeps the last good settings meanwhile.
+
 Chemistry runs on this object's own threads, never on the event loop (RDKit releases the
 GIL while it matches, so searches on these threads leave the loop free). The events of a
 commit are computed after the snapshot has answered, one commit after the other, and go
@@ -31,6 +40,7 @@ from pathlib import Path
 from ..core.activity.outbox import OUTBOX_DIR
 from ..core.chem import Identifier, SubstructureIndex, is_compound_file, parse_query
 from ..core.chem.errors import ChemError
+from ..core.chem.settings import CompoundSettings, InvalidSettings, SettingsFile
 from ..core.compound_changes import commit_events, compound_diff
 from ..core.repo import git, list_files, read_blobs
 
@@ -67,12 +77,17 @@ class ProjectCompounds:
         threads: int = 2,
         search_threads: int = -1,
         in_memory: bool = False,
+        tautomers: bool = False,
     ):
         self.root = root
         self.report = report
         self.log = log
         cache = root / ".git" / OUTBOX_DIR
-        self.identifier = Identifier.shared(cache / IDENTITY_DIR)
+        self.identity_dir = cache / IDENTITY_DIR
+        self.settings_file = SettingsFile(root, CompoundSettings(tautomers=tautomers))
+        self.identifier = Identifier.shared(self.identity_dir, self.settings_file.settings)
+        """The Identifier of the last good settings (``identifier.settings``)."""
+        self._settings_lock = threading.Lock()
         self.index = SubstructureIndex(
             cache / INDEX_DIR, num_threads=search_threads, in_memory=in_memory
         )
@@ -80,6 +95,7 @@ class ProjectCompounds:
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="moiety-chem")
         self.synced: str | None = None
         """The commit the index holds (``None`` before the first sync)."""
+        self.synced_settings: CompoundSettings | None = None
         self._sync_lock = asyncio.Lock()
         self._commits: asyncio.Queue = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
@@ -110,10 +126,37 @@ class ProjectCompounds:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self.executor.shutdown(wait=False, cancel_futures=True)
 
+    # --- settings ------------------------------------------------------------------------------
+
+    def _identifier_now(self) -> Identifier:
+        """The Identifier of the settings in force; raises InvalidSettings (on a thread)."""
+        with self._settings_lock:
+            try:
+                self.settings_file.read()
+            finally:
+                settings = self.settings_file.settings  # the last good ones
+                if settings != self.identifier.settings:
+                    self.identifier = Identifier.shared(self.identity_dir, settings)
+                    self.log.info("Moiety: compound settings are now %s", settings)
+            return self.identifier
+
+    async def current(self) -> Identifier:
+        """The Identifier of the settings in force; raises InvalidSettings (for requests)."""
+        return await asyncio.to_thread(self._identifier_now)
+
+    async def _settled(self) -> Identifier:
+        """The Identifier of the last good settings (for background work)."""
+        try:
+            return await self.current()
+        except InvalidSettings as error:
+            self.log.warning("Moiety: %s (the last good settings stay in force)", error)
+            return self.identifier
+
     # --- diffs ---------------------------------------------------------------------------------
 
     async def diff(self, path: str, from_rev: str, to_rev: str) -> dict:
-        return await self._run(compound_diff, self.root, path, from_rev, to_rev, self.identifier)
+        identifier = await self.current()
+        return await self._run(compound_diff, self.root, path, from_rev, to_rev, identifier)
 
     async def annotate_diff(self, answer: dict) -> dict:
         """The general diff's answer, with ``compounds`` for a compound file: the compound
@@ -123,8 +166,9 @@ class ProjectCompounds:
             return answer
         if answer["kind"] == "too-large":
             return {**answer, "compounds": None}
-        sides = (answer["path"], answer["from"], answer["to"], self.identifier)
         try:
+            identifier = await self.current()
+            sides = (answer["path"], answer["from"], answer["to"], identifier)
             compounds = await self._run(compound_diff, self.root, *sides)
         except ChemError as error:
             problem = {"error": error.code.replace("_", "-"), "message": str(error)}
@@ -139,20 +183,24 @@ class ProjectCompounds:
         """A page of records matching ``query`` in the compound files at HEAD, with the commit
         searched. A bad query is refused before the index is brought up to date."""
         parse_query(query, kind)
+        await self.current()
         commit = await self.sync()
         page = await self._run(self.index.search, query, kind=kind, limit=limit, cursor=cursor)
         return {**page.to_dict(), "commit": commit}
 
     async def sync(self) -> str | None:
-        """Bring the index to HEAD if HEAD moved; the commit it then holds."""
+        """Bring the index to HEAD (read with the settings in force) if HEAD or the settings
+        moved; the commit it then holds."""
         head = await asyncio.to_thread(git.head_commit, self.root)  # not behind chemistry
-        if head == self.synced and head is not None:
+        settings = self.identifier.settings
+        if head == self.synced and head is not None and settings == self.synced_settings:
             return head
         async with self._sync_lock:
             head = await asyncio.to_thread(git.head_commit, self.root)  # the latest, after waiting
-            if head != self.synced or head is None:
-                report = await self._run(self._sync_to, head)
-                self.synced = head
+            settings = self.identifier.settings
+            if head != self.synced or head is None or settings != self.synced_settings:
+                report = await self._run(self._sync_to, head, settings)
+                self.synced, self.synced_settings = head, settings
                 if report.parsed or report.removed:
                     self.log.info(
                         "Moiety: compound index at %s: parsed %s, removed %s, skipped %s",
@@ -163,14 +211,17 @@ class ProjectCompounds:
                     )
         return self.synced
 
-    def _sync_to(self, head: str | None):
+    def _sync_to(self, head: str | None, settings: CompoundSettings):
         files = {e.path: e.blob for e in list_files(self.root, head)} if head else {}
         return self.index.sync(
-            files, lambda path: read_blobs(self.root, [files[path]])[files[path]]
+            files,
+            lambda path: read_blobs(self.root, [files[path]])[files[path]],
+            settings.smiles_column,
         )
 
     async def _sync_quietly(self) -> None:
         try:
+            await self._settled()
             await self.sync()
         except asyncio.CancelledError:
             raise
@@ -211,7 +262,8 @@ class ProjectCompounds:
         """Put the commit's events into the outbox and unmark it; a commit that fails is
         logged and unmarked too (it would fail again), unless the server is stopping."""
         try:
-            bodies = await self._run(commit_events, self.root, commit, actor, self.identifier)
+            identifier = await self._settled()
+            bodies = await self._run(commit_events, self.root, commit, actor, identifier)
             for body in bodies:
                 await self.report(body)
         except asyncio.CancelledError:

@@ -64,6 +64,7 @@ class ProjectServices:
             threads=app.compound_threads,
             search_threads=app.compound_search_threads,
             in_memory=app.compound_index_in_memory,
+            tautomers=app.compound_tautomers,
         )
         self.versions.on_commit = self.compounds.committed
         self.versions.compounds = self.compounds

@@ -71,15 +71,15 @@ def read_compounds(
 ) -> CompoundFile:
     """Read a compound file into records keyed by chemical identity.
 
-    ``smiles_column`` names the SMILES column of a CSV/TSV (found by itself when omitted);
-    ``identifier`` brings the standardization options and the identity caches (a shared
-    in-memory default when omitted; give one with a ``cache_dir`` so that a version read once
-    never pays again); ``keep_molecules`` keeps each parsed molecule on its record
-    (``record.mol``). Raises UnsupportedFile for a file that is not a compound file or a table
-    without SMILES.
+    ``smiles_column`` names the SMILES column of a CSV/TSV (else the column the identifier's
+    settings name for ``path``, else found by itself); ``identifier`` brings the project's
+    settings (tautomers, SMILES columns) and the identity caches (a shared in-memory default
+    when omitted; give one with a ``cache_dir`` so that a version read once never pays
+    again); ``keep_molecules`` keeps each parsed molecule on its record (``record.mol``).
+    Raises UnsupportedFile for a file that is not a compound file or a table without SMILES.
     """
     identifier = identifier or default_identifier()
-    column, raws = raw_records(data, path, smiles_column)
+    column, raws = raw_records(data, path, smiles_column or identifier.smiles_column(path))
     raws = list(raws)
     wanted = [(raw.kind, raw.structure) for raw in raws if raw.structure.strip()]
     outcomes = iter(identifier.identities(wanted))

@@ -50,6 +50,8 @@ class FileIndex:
     holder: rdSubstructLibrary.MolHolderBase
     screens: np.ndarray
     features: np.ndarray
+    smiles_column: str | None = None
+    """The SMILES column the file was read with when the settings named one."""
 
     def __len__(self) -> int:
         return len(self.records)
@@ -65,20 +67,27 @@ class FileIndex:
 
 
 def build_file_index(
-    path: str, data: bytes, content_hash: str, *, in_memory: bool = False
+    path: str,
+    data: bytes,
+    content_hash: str,
+    *,
+    in_memory: bool = False,
+    smiles_column: str | None = None,
 ) -> FileIndex:
     """Parse a compound file into its index; bad records are listed in ``errors``.
+
+    ``smiles_column`` names a table's SMILES column (found by itself when None).
 
     ``in_memory`` holds live molecules (``MolHolder``): faster matching when many molecules
     pass the screen, at about 16 KB per molecule instead of 0.3 KB.
 
     Raises UnsupportedFile for a file that is not a compound file or a table without SMILES.
     """
-    _, raws = raw_records(data, path)
+    _, raws = raw_records(data, path, smiles_column)
     holder = rdSubstructLibrary.MolHolder() if in_memory else rdSubstructLibrary.CachedMolHolder()
     fingerprints: list[bytes] = []
     features: list[bytes] = []
-    index = FileIndex(path, content_hash, [], [], [], [], [], holder, None, None)
+    index = FileIndex(path, content_hash, [], [], [], [], [], holder, None, None, smiles_column)
     with rdBase.BlockLogs():
         for raw in raws:
             try:
@@ -101,8 +110,12 @@ def build_file_index(
     return index
 
 
-def _entry(cache_dir: Path, content_hash: str, in_memory: bool) -> Path:
+def _entry(cache_dir: Path, content_hash: str, in_memory: bool, column: str | None) -> Path:
+    """Where the index of this content, read this way, is kept (a named SMILES column is part
+    of the name: the same table read by another column is another index)."""
     key = f"{INDEX_FORMAT}:{'memory' if in_memory else 'pickles'}:{content_hash}"
+    if column is not None:
+        key += f":column={column}"
     name = hashlib.sha256(key.encode()).hexdigest()
     return cache_dir / name[:2] / name
 
@@ -117,7 +130,7 @@ def _write(target: Path, data: bytes) -> None:
 
 def save_file_index(index: FileIndex, cache_dir: Path, *, in_memory: bool = False) -> None:
     """Write ``index`` under ``cache_dir``, atomically (readers never see half a file)."""
-    entry = _entry(cache_dir, index.content_hash, in_memory)
+    entry = _entry(cache_dir, index.content_hash, in_memory, index.smiles_column)
     meta = {
         "format": INDEX_FORMAT,
         "content_hash": index.content_hash,
@@ -137,10 +150,15 @@ def save_file_index(index: FileIndex, cache_dir: Path, *, in_memory: bool = Fals
 
 
 def load_file_index(
-    path: str, content_hash: str, cache_dir: Path, *, in_memory: bool = False
+    path: str,
+    content_hash: str,
+    cache_dir: Path,
+    *,
+    in_memory: bool = False,
+    smiles_column: str | None = None,
 ) -> FileIndex | None:
     """The cached index of this content, or None when there is none (or it is unreadable)."""
-    entry = _entry(cache_dir, content_hash, in_memory)
+    entry = _entry(cache_dir, content_hash, in_memory, smiles_column)
     try:
         meta = json.loads(entry.with_suffix(".json").read_bytes())
         library = rdSubstructLibrary.SubstructLibrary(entry.with_suffix(".lib").read_bytes())
@@ -165,16 +183,24 @@ def load_file_index(
         library.GetMolHolder(),
         screens,
         features,
+        smiles_column,
     )
 
 
-def save_unsupported(cache_dir: Path, content_hash: str, reason: str) -> None:
+def save_unsupported(
+    cache_dir: Path, content_hash: str, reason: str, smiles_column: str | None = None
+) -> None:
     """Remember that this content is not a readable compound file (e.g. a CSV without SMILES)."""
-    _write(_entry(cache_dir, content_hash, False).with_suffix(".skip"), reason.encode())
+    entry = _entry(cache_dir, content_hash, False, smiles_column)
+    _write(entry.with_suffix(".skip"), reason.encode())
 
 
-def load_unsupported(cache_dir: Path, content_hash: str) -> str | None:
+def load_unsupported(
+    cache_dir: Path, content_hash: str, smiles_column: str | None = None
+) -> str | None:
     try:
-        return _entry(cache_dir, content_hash, False).with_suffix(".skip").read_text()
+        return (
+            _entry(cache_dir, content_hash, False, smiles_column).with_suffix(".skip").read_text()
+        )
     except OSError:
         return None

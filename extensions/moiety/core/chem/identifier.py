@@ -1,5 +1,9 @@
 """Identities of compound records, remembered by the record's own text.
 
+An Identifier also carries a project's compound settings (``settings.CompoundSettings``): the
+tautomer choice, part of every identity, and the SMILES column named for each table, which
+``read_compounds`` uses for a table when its caller names none.
+
 Versions of a compound file share most of their records, so an identity is remembered under a
 digest of the structure text as written (with its kind, the standardization options and the
 RDKit version): in memory (an LRU of ``cache_size`` entries) and, given a ``cache_dir``, on disk
@@ -8,6 +12,7 @@ this process or in the next. Failures are remembered too. The records no cache k
 computed in worker processes when there are at least ``parallel_threshold`` of them, else here.
 """
 
+import copy
 import hashlib
 import os
 from collections import OrderedDict
@@ -21,12 +26,13 @@ from . import identity_workers
 from .errors import ChemError
 from .identity import TAUTOMERS_BY_DEFAULT, Identity, Standardizer
 from .identity_store import IdentityStore, error_from_text, error_to_text
+from .settings import CompoundSettings
 
 DEFAULT_CACHE_SIZE = 200_000
 PARALLEL_THRESHOLD = 1_000
 FORMAT = 1
 
-_shared: dict[Path, "Identifier"] = {}
+_shared: dict[tuple[Path, bool], "Identifier"] = {}
 _shared_lock = Lock()
 
 Outcome = Identity | ChemError
@@ -36,8 +42,9 @@ class Identifier:
     """Identity keys of record texts, cached in memory and (with ``cache_dir``) on disk.
 
     ``workers``: processes for large cold reads (default: one per core; 1 computes here).
-    Counters: ``computed`` (identities computed), ``memory_hits`` and ``stored_hits``.
-    Safe to share between threads.
+    ``smiles_columns``: ``(pattern, column)`` pairs naming tables' SMILES columns (see
+    ``CompoundSettings``). Counters: ``computed`` (identities computed), ``memory_hits`` and
+    ``stored_hits``. Safe to share between threads.
     """
 
     def __init__(
@@ -48,7 +55,9 @@ class Identifier:
         cache_dir: str | Path | None = None,
         workers: int | None = None,
         parallel_threshold: int = PARALLEL_THRESHOLD,
+        smiles_columns: tuple[tuple[str, str], ...] = (),
     ):
+        self.settings = CompoundSettings(tautomers, tuple(smiles_columns))
         self.standardizer = Standardizer(tautomers=tautomers)
         self.cache_size = cache_size
         self.store = IdentityStore(cache_dir) if cache_dir is not None else None
@@ -61,14 +70,33 @@ class Identifier:
         self.computed = self.memory_hits = self.stored_hits = 0
 
     @classmethod
-    def shared(cls, cache_dir: str | Path) -> "Identifier":
-        """One Identifier per cache directory for the whole process (default options), so
-        every reader of a project (diffs, snapshots) shares its memory and its file."""
+    def shared(cls, cache_dir: str | Path, settings: CompoundSettings | None = None):
+        """The Identifier of a cache directory for the whole process, so every reader of a
+        project (diffs, snapshots) shares its memory and its file. One per tautomer choice;
+        settings that differ only in their SMILES columns share it (``with_columns``)."""
+        settings = settings or CompoundSettings()
         path = Path(cache_dir).resolve()
         with _shared_lock:
-            if path not in _shared:
-                _shared[path] = cls(cache_dir=path)
-            return _shared[path]
+            base = _shared.get((path, settings.tautomers))
+            if base is None:
+                base = _shared[path, settings.tautomers] = cls(
+                    cache_dir=path, tautomers=settings.tautomers
+                )
+        return base.with_columns(settings.smiles_columns)
+
+    def with_columns(self, smiles_columns: tuple[tuple[str, str], ...]) -> "Identifier":
+        """This Identifier with other SMILES columns, sharing its caches (not its counters)."""
+        smiles_columns = tuple(smiles_columns)
+        if smiles_columns == self.settings.smiles_columns:
+            return self
+        other = copy.copy(self)
+        other.settings = CompoundSettings(self.settings.tautomers, smiles_columns)
+        other.computed = other.memory_hits = other.stored_hits = 0
+        return other
+
+    def smiles_column(self, path: str) -> str | None:
+        """The SMILES column the settings name for the table ``path``, or None."""
+        return self.settings.smiles_column(path)
 
     def digest(self, kind: str, text: str) -> bytes:
         hasher = self._hasher.copy()

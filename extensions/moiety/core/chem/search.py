@@ -96,7 +96,7 @@ class SubstructureIndex:
         self.num_threads = num_threads
         self.in_memory = in_memory
         self._files: dict[str, FileIndex] = {}
-        self._skipped: dict[str, tuple[str, str]] = {}
+        self._skipped: dict[str, tuple[str, str | None, str]] = {}
         self._lock = Lock()
         self._params = Chem.SubstructMatchParameters()
 
@@ -110,32 +110,46 @@ class SubstructureIndex:
     def file(self, path: str) -> FileIndex | None:
         return self._files.get(path)
 
-    def update(self, path: str, data: bytes, hash_: str | None = None) -> str:
+    def update(
+        self,
+        path: str,
+        data: bytes,
+        hash_: str | None = None,
+        smiles_column: str | None = None,
+    ) -> str:
         """Index one file's content; answers ``"kept"``, ``"loaded"`` or ``"parsed"``.
 
         ``hash_`` is the content hash (e.g. the git blob id); sha256 of ``data`` when omitted.
+        ``smiles_column`` names a table's SMILES column (found by itself when None).
         Raises UnsupportedFile (and leaves the index as it was) for a file it cannot read.
         """
-        return self._index(path, hash_ or content_hash(data), lambda: data)
+        return self._index(path, hash_ or content_hash(data), lambda: data, smiles_column)
 
-    def _index(self, path: str, hash_: str, read: Callable[[], bytes]) -> str:
+    def _index(self, path: str, hash_: str, read: Callable[[], bytes], column: str | None) -> str:
         current = self._files.get(path)
-        if current is not None and current.content_hash == hash_:
+        if current is not None and (current.content_hash, current.smiles_column) == (
+            hash_,
+            column,
+        ):
             return "kept"
         memory = self.in_memory
         index = None
         if self.cache_dir is not None:
-            index = load_file_index(path, hash_, self.cache_dir, in_memory=memory)
-            reason = load_unsupported(self.cache_dir, hash_)
+            reason = load_unsupported(self.cache_dir, hash_, column)
             if reason is not None:
                 raise UnsupportedFile(reason)
+            index = load_file_index(
+                path, hash_, self.cache_dir, in_memory=memory, smiles_column=column
+            )
         outcome = "loaded"
         if index is None:
             try:
-                index = build_file_index(path, read(), hash_, in_memory=memory)
+                index = build_file_index(
+                    path, read(), hash_, in_memory=memory, smiles_column=column
+                )
             except UnsupportedFile as error:
                 if self.cache_dir is not None:
-                    save_unsupported(self.cache_dir, hash_, str(error))
+                    save_unsupported(self.cache_dir, hash_, str(error), column)
                 raise
             outcome = "parsed"
             if self.cache_dir is not None:
@@ -148,11 +162,17 @@ class SubstructureIndex:
         with self._lock:
             return self._files.pop(path, None) is not None
 
-    def sync(self, files: Mapping[str, str], read: Callable[[str], bytes]) -> SyncReport:
+    def sync(
+        self,
+        files: Mapping[str, str],
+        read: Callable[[str], bytes],
+        smiles_column: Callable[[str], str | None] | None = None,
+    ) -> SyncReport:
         """Make the index match ``files`` (path -> content hash, e.g. ``git ls-tree`` of HEAD).
 
         Paths that are not compound files are ignored; ``read(path)`` is called only for files
-        whose content is neither indexed nor cached.
+        whose content is neither indexed nor cached (read that way: ``smiles_column(path)``
+        names a table's SMILES column, e.g. ``CompoundSettings.smiles_column``).
         """
         report = SyncReport()
         wanted = {path: hash_ for path, hash_ in files.items() if is_compound_file(path)}
@@ -160,15 +180,16 @@ class SubstructureIndex:
             self.remove(path)
             report.removed.append(path)
         for path, hash_ in sorted(wanted.items()):
+            column = smiles_column(path) if smiles_column is not None else None
             skipped = self._skipped.get(path)
-            if skipped is not None and skipped[0] == hash_:
-                report.skipped[path] = skipped[1]
+            if skipped is not None and skipped[:2] == (hash_, column):
+                report.skipped[path] = skipped[2]
                 continue
             try:
-                outcome = self._index(path, hash_, lambda path=path: read(path))
+                outcome = self._index(path, hash_, lambda path=path: read(path), column)
             except ChemError as error:
                 self.remove(path)
-                self._skipped[path] = (hash_, str(error))
+                self._skipped[path] = (hash_, column, str(error))
                 report.skipped[path] = str(error)
                 continue
             getattr(report, outcome).append(path)
