@@ -318,23 +318,9 @@ function Overview({ digest }: { digest: IDigest }): JSX.Element {
       ) : (
         <>
           <ul className="jp-MoietyDigest-totals" aria-label="Team totals">
-            <li>{plural(totals.snapshots, 'snapshot')}</li>
-            <li>
-              {plural(totals.files_created, 'file created', 'files created')}
-            </li>
-            <li>{plural(totals.saves, 'save')}</li>
-            <li>
-              compounds +{totals.compounds_added} −{totals.compounds_removed}
-            </li>
-            <li>
-              {plural(
-                totals.threads_opened,
-                'discussion opened',
-                'discussions opened'
-              )}
-            </li>
-            <li>{totals.threads_unresolved} unresolved</li>
-            <li>{plural(totals.posts, 'post')}</li>
+            {totalsOf(digest).map(said => (
+              <li key={said}>{said}</li>
+            ))}
           </ul>
           {digest.people.length > 0 && (
             <p className="jp-MoietyDigest-people">
@@ -351,4 +337,21 @@ function Overview({ digest }: { digest: IDigest }): JSX.Element {
       {digest.projects.length > 0 && <ActivityChart data={data} />}
     </section>
   );
+}
+
+/** The team's totals in words, leaving out what did not happen. */
+function totalsOf(digest: IDigest): string[] {
+  const t = digest.totals;
+  const said = [
+    t.snapshots && plural(t.snapshots, 'snapshot'),
+    t.files_created && plural(t.files_created, 'file created', 'files created'),
+    t.saves && plural(t.saves, 'save'),
+    (t.compounds_added || t.compounds_removed) &&
+      `compounds +${t.compounds_added} −${t.compounds_removed}`,
+    t.threads_opened &&
+      plural(t.threads_opened, 'discussion opened', 'discussions opened'),
+    t.threads_unresolved && `${t.threads_unresolved} unresolved`,
+    t.posts && plural(t.posts, 'post')
+  ];
+  return said.filter((s): s is string => !!s);
 }
