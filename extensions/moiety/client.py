@@ -47,7 +47,7 @@ class ServiceClient:
         url = self.api_url + path.lstrip("/")
         if params:
             url += "?" + urllib.parse.urlencode(params, doseq=True)
-        data = None if body is None else json.dumps(body).encode()
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         request = urllib.request.Request(  # noqa: S310 -- the configured service URL
             url,
             data=data,

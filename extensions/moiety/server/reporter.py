@@ -148,7 +148,7 @@ class Reporter:
         request = HTTPRequest(
             self.events_url,
             method="POST",
-            body=json.dumps(body),
+            body=json.dumps(body, ensure_ascii=False),
             headers={"Authorization": f"token {self._token}", "Content-Type": "application/json"},
             request_timeout=SEND_TIMEOUT,
             connect_timeout=SEND_TIMEOUT,
