@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import uuid
 
 import pytest
@@ -125,7 +126,7 @@ def test_the_history_panel_shows_the_compound_diff(egfr, people, sdf_edit):
     lines = page.locator(".jp-MoietyCompoundDiff-lines")
     expect(lines.locator(".jp-MoietyTextDiff")).to_be_hidden()
     lines.locator("summary").click()
-    expect(lines.locator(".jp-MoietyTextDiff-add")).to_have_text(["+-12.5"])
+    expect(lines.locator(".jp-MoietyTextDiff-add")).to_have_text(["added: +-12.5"])
     assert alice.dialogs == []
 
 
@@ -218,6 +219,10 @@ def test_a_molecule_grid_draws_its_structures_in_a_notebook(hub, egfr, people):
     )
     alice = own_workspace(people("alice"))
     page = lab(alice, egfr, path)
+    # Run the cell once its kernel is ready (before, running only moves to the next cell).
+    expect(page.get_by_role("button", name=re.compile(r"Python 3.*\| Idle"))).to_be_visible(
+        timeout=90_000
+    )
     cell = notebook(page).locator(".jp-CodeCell").first
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
