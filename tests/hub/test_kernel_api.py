@@ -1,6 +1,7 @@
-"""``moiety.post`` from a real kernel in the egfr-sar project server, run through the hub's proxy
-with the server's REST and websocket kernel API, as alice; and from a personal server's
-environment, as alice herself."""
+"""``moiety.post`` and the MoleculeGrid's comment from a real kernel of a notebook in the
+egfr-sar project server, started as JupyterLab starts one (a session for the notebook, cells
+run over the websocket with their ids), as alice; and ``moiety.post`` from a real kernel in
+alice's own server, as alice herself."""
 
 import json
 import uuid
@@ -9,10 +10,9 @@ import pytest
 import requests
 import websocket
 
-import moiety
-from moiety.client import MoietyAPIError
-
 from moiety_testing.hub import service_client
+
+NOTEBOOK = "notebooks/explore.ipynb"
 
 CODE = """
 import json
@@ -30,8 +30,9 @@ except ValueError as error:
 """
 
 
-def execute(ws_url: str, token: str, code: str) -> tuple[str, list[str]]:
-    """Run ``code`` in the kernel; its stdout and the names of any errors it raised."""
+def execute(ws_url: str, token: str, code: str, cell_id: str | None = None) -> tuple[str, list]:
+    """Run ``code`` in the kernel (as the cell ``cell_id``, whose id JupyterLab sends in the
+    request's metadata); its stdout and the names of any errors it raised."""
     ws = websocket.create_connection(ws_url, header=[f"Authorization: token {token}"], timeout=90)
     msg_id, session = uuid.uuid4().hex, uuid.uuid4().hex
     header = {"msg_id": msg_id, "session": session, "username": "alice", "version": "5.3"}
@@ -40,7 +41,7 @@ def execute(ws_url: str, token: str, code: str) -> tuple[str, list[str]]:
             {
                 "header": {**header, "msg_type": "execute_request", "date": ""},
                 "parent_header": {},
-                "metadata": {},
+                "metadata": {"cellId": cell_id} if cell_id else {},
                 "content": {"code": code, "silent": False, "allow_stdin": False},
                 "channel": "shell",
                 "buffers": [],
@@ -64,20 +65,33 @@ def execute(ws_url: str, token: str, code: str) -> tuple[str, list[str]]:
         ws.close()
 
 
+def notebook_kernel(server: str, token: str, path: str) -> tuple[str, str]:
+    """A session for the notebook ``path``, as JupyterLab opens one: its kernel's id and the
+    websocket URL of its channels."""
+    headers = {"Authorization": f"token {token}"}
+    body = {
+        "path": path,
+        "name": path.rsplit("/", 1)[-1],
+        "type": "notebook",
+        "kernel": {"name": "python3"},
+    }
+    r = requests.post(f"{server}api/sessions", json=body, headers=headers, timeout=60)
+    assert r.status_code == 201, r.text
+    kernel_id = r.json()["kernel"]["id"]
+    return kernel_id, f"{server.replace('http', 'ws', 1)}api/kernels/{kernel_id}/channels"
+
+
 @pytest.fixture(scope="module")
 def project_kernel(hub):
-    """A kernel in egfr-sar's project server, started through the hub as alice."""
+    """The kernel of egfr-sar's notebooks/explore.ipynb in its project server, as alice."""
     alice = service_client(hub, "alice")
     r = alice.post("projects/egfr-sar/start")
     assert r.status_code == 200, r.text
     server = f"{hub.url}{r.json()['server_url']}"
     token = alice.http.headers["Authorization"].removeprefix("token ")
-    headers = {"Authorization": f"token {token}"}
-    kernel = requests.post(f"{server}api/kernels", json={"name": "python3"}, headers=headers)
-    assert kernel.status_code == 201, kernel.text
-    kernel_id = kernel.json()["id"]
-    ws_url = f"{server.replace('http', 'ws', 1)}api/kernels/{kernel_id}/channels"
+    kernel_id, ws_url = notebook_kernel(server, token, NOTEBOOK)
     yield ws_url, token
+    headers = {"Authorization": f"token {token}"}
     requests.delete(f"{server}api/kernels/{kernel_id}", headers=headers, timeout=30)
 
 
@@ -95,6 +109,7 @@ def test_a_kernel_in_the_project_server_posts_as_the_project(hub, project_kernel
     feed = service_client(hub, "bob").get("feed", params={"tag": tag}).json()["items"]
     assert [e["id"] for e in feed] == [event["id"]]
     assert feed[0]["actor"] == "project-egfr-sar"
+    assert feed[0]["data"]["body"].endswith(f"#{tag}\n\nPosted from `{NOTEBOOK}`")
     assert feed[0]["data"]["molecules"] == [
         {"smiles": "c1ccccc1O", "name": None},
         {"smiles": "COCCOc1cc2ncnc(Nc3cccc(C#C)c3)c2cc1OCCOC", "name": "erlotinib"},
@@ -121,13 +136,55 @@ def test_the_server_token_stays_out_of_the_feed_and_the_logs(hub, project_kernel
     assert token not in hub.log()
 
 
-def test_from_a_personal_server_alice_posts_as_herself_to_a_project_she_sees(hub, monkeypatch):
-    alice = service_client(hub, "alice")
-    monkeypatch.setenv("MOIETY_SERVICE_API_URL", alice.base)
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", alice.http.headers["Authorization"][6:])
-    monkeypatch.delenv("MOIETY_PROJECT", raising=False)
-    event = moiety.post("from alice's own server", molecules=["CCO"], project="egfr-sar")
+GRID = """
+import moiety
+grid = moiety.MoleculeGrid([("erlotinib", "COCCOc1cc2ncnc(Nc3cccc(C#C)c3)c2cc1OCCOC"),
+                            ("phenol", "c1ccccc1O")])
+"""
+COMMENT = """
+print("ANCHOR", grid.anchor.project, grid.anchor.path, grid.anchor.cell_id)
+grid.cells.children[0].children[0].value = True
+grid.message.value = "erlotinib for the record"
+grid.comment_button.click()
+print("STATUS", grid.status.value)
+"""
+
+
+def test_the_grid_knows_the_cell_that_displayed_it_and_comments_there(hub, project_kernel):
+    assert execute(*project_kernel, GRID, cell_id="imports") == ("", [])  # made here
+    assert execute(*project_kernel, "grid", cell_id="load") == ("", [])  # shown here
+    stdout, errors = execute(*project_kernel, COMMENT, cell_id="table")
+    assert errors == []
+    assert f"ANCHOR egfr-sar {NOTEBOOK} load" in stdout
+    # The service lets people open threads, not project servers (``people_only`` in its
+    # handlers/threads.py), so a project kernel's grid shows the service's refusal in words.
+    assert "Project servers cannot open threads; people do." in stdout.split("STATUS", 1)[1]
+
+
+PERSONAL = """
+import json
+import moiety
+from moiety.client import MoietyAPIError
+event = moiety.post("from alice's own server", molecules=["CCO"], project="egfr-sar")
+print("EVENT", json.dumps(event))
+try:
+    moiety.post("not my team", project="sulfonamide-sar")
+except MoietyAPIError as error:
+    print("REFUSED", error.status)
+"""
+
+
+def test_from_a_personal_server_alice_posts_as_herself_to_a_project_she_sees(hub):
+    server = hub.start_server("alice")
+    token = hub.token("alice")
+    kernel_id, ws_url = notebook_kernel(server, token, "Untitled.ipynb")
+    try:
+        stdout, errors = execute(ws_url, token, PERSONAL, cell_id="c1")
+    finally:
+        headers = {"Authorization": f"token {token}"}
+        requests.delete(f"{server}api/kernels/{kernel_id}", headers=headers, timeout=30)
+    assert errors == []
+    event = json.loads(stdout.split("EVENT ", 1)[1].splitlines()[0])
     assert (event["actor"], event["project"]) == ("alice", "egfr-sar")
-    with pytest.raises(MoietyAPIError) as refused:
-        moiety.post("not my team", project="sulfonamide-sar")
-    assert refused.value.status == 404
+    assert event["data"]["body"] == "from alice's own server\n\n```smiles\nCCO\n```"
+    assert "REFUSED 404" in stdout

@@ -198,3 +198,85 @@ def test_invalid_structures_are_shown_with_their_reason():
     assert "unclosed ring" in grid.cells.children[1].children[1].value
     grid.smarts.value = "C"
     assert [i.smiles for i in grid.model.visible()] == ["CCO"]
+
+
+class Shell:
+    """IPython's shell as the grid sees it in a kernel: the request being run, whose metadata
+    JupyterLab fills with the cell's id."""
+
+    def __init__(self):
+        self.parent = {}
+        self.kernel = self
+
+    def get_parent(self):
+        return self.parent
+
+    def run_cell(self, cell_id):
+        self.parent = {"header": {"msg_type": "execute_request"}, "metadata": {"cellId": cell_id}}
+
+    def click(self):
+        self.parent = {"header": {"msg_type": "comm_msg"}, "metadata": {}}
+
+
+@pytest.fixture
+def project_kernel(service, monkeypatch, tmp_path):  # noqa: F811
+    import IPython
+
+    shell = Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setenv("MOIETY_PROJECT", "egfr-sar")
+    monkeypatch.setenv("JUPYTERHUB_ROOT_DIR", str(tmp_path))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "notebooks" / "explore.ipynb"))
+    return shell
+
+
+def test_comment_opens_a_thread_on_the_cell_that_displayed_the_grid(service, project_kernel):  # noqa: F811
+    project_kernel.run_cell("cell-made")
+    grid = moiety.MoleculeGrid([("a", "CCO"), ("b", "CCN"), ("c", "CCC")])
+    project_kernel.run_cell("cell-shown")
+    assert "application/vnd.jupyter.widget-view+json" in grid._repr_mimebundle_()
+    project_kernel.click()  # the click comes as a comm message: no cell of its own
+    grid.comment_button.click()
+    assert "Select the molecules to comment on first" in grid.status.value
+    grid.cells.children[0].children[0].value = True
+    grid.cells.children[2].children[0].value = True
+    grid.message.value = "@lena are these two worth a look?"
+    grid.comment_button.click()
+    assert service.requests[-1] == (
+        "/services/moiety/api/threads",
+        "token secret-server-token",
+        {
+            "project": "egfr-sar",
+            "path": "notebooks/explore.ipynb",
+            "anchor": {"cell_id": "cell-shown"},
+            "body": "@lena are these two worth a look?\n\n```smiles\nCCO a\nCCC c\n```",
+        },
+    )
+    assert "Commented with 2 molecules on this cell of notebooks/explore.ipynb" in (
+        grid.status.value
+    )
+    markup = parse(service.requests[-1][2]["body"])
+    assert [(m.smiles, m.name) for m in markup.molecules] == [("CCO", "a"), ("CCC", "c")]
+
+
+def test_comment_says_why_it_cannot_be_made(service, project_kernel, monkeypatch):  # noqa: F811
+    grid = moiety.MoleculeGrid(["CCO"])  # made outside a cell JupyterLab ran
+    grid.cells.children[0].children[0].value = True
+    grid.comment_button.click()
+    assert "does not know which cell displayed it" in grid.status.value
+    project_kernel.run_cell("c1")
+    grid._repr_mimebundle_()
+    service.refuse = (403, {"error": "people-only", "message": "Project servers cannot do it."})
+    grid.comment_button.click()
+    assert "Project servers cannot do it." in grid.status.value
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    grid = moiety.MoleculeGrid(["CCO"])
+    grid.cells.children[0].children[0].value = True
+    grid.comment_button.click()
+    assert "does not know its notebook" in grid.status.value
+    monkeypatch.delenv("MOIETY_PROJECT")
+    grid = moiety.MoleculeGrid(["CCO"])
+    grid.cells.children[0].children[0].value = True
+    grid.comment_button.click()
+    assert "Comments are on a project&#x27;s notebooks" in grid.status.value
+    assert len(service.requests) == 1  # only the one the service refused was sent

@@ -57,6 +57,7 @@ def service(monkeypatch):
     monkeypatch.setenv("MOIETY_SERVICE_API_URL", stub.url)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", TOKEN)
     monkeypatch.delenv("MOIETY_PROJECT", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     yield stub
     stub.close()
 
@@ -100,6 +101,23 @@ def test_in_a_project_server_posts_go_to_its_project(service, monkeypatch):
     with pytest.raises(ValueError, match="project server of 'egfr-sar'"):
         moiety.post("elsewhere", project="sulfonamide-sar")
     assert len(service.requests) == 2
+
+
+def test_a_project_notebooks_post_says_which_notebook_posted(service, monkeypatch, tmp_path):
+    monkeypatch.setenv("MOIETY_PROJECT", "egfr-sar")
+    monkeypatch.setenv("JUPYTERHUB_ROOT_DIR", str(tmp_path))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "notebooks" / "@lena #1 `x`.ipynb"))
+    moiety.post("from a notebook", molecules="CCO", tags="kernel")
+    body = service.requests[0][2]["body"]
+    assert body == (
+        "from a notebook\n\n```smiles\nCCO\n```\n\n#kernel\n\n"
+        "Posted from ``notebooks/@lena #1 `x`.ipynb``"
+    )
+    markup = parse(body)  # the path's @ and # are not a mention and a tag
+    assert (markup.mentions, markup.tags) == ([], ["kernel"])
+    monkeypatch.delenv("MOIETY_PROJECT")  # a personal server: the post is its owner's
+    moiety.post("mine", project="egfr-sar")
+    assert service.requests[1][2]["body"] == "mine"
 
 
 def test_in_a_personal_server_the_project_is_required(service):

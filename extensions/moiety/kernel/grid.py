@@ -1,11 +1,12 @@
 """``moiety.MoleculeGrid``: an ipywidgets grid of structures with their properties.
 
 Sort by a property, filter by substructure (SMARTS) and by text, select by ticking cells, then
-share the selection to the feed with a message, or show it as a smiles block to paste into a
-comment. The state lives in ``MoleculeGridModel`` (``grid.model``); this module only draws it.
-Structures are drawn by the chemistry core (``Depicter``, cached by canonical structure).
-CSS classes for styling and browser tests: ``moiety-molecule-grid`` on the widget,
-``moiety-molecule-cell`` on each cell.
+share the selection to the feed with a message, or comment with it on the notebook cell that
+displayed the grid (a thread on that cell, in one click; see ``commenting``), or show it as a
+smiles block to paste elsewhere. The state lives in ``MoleculeGridModel`` (``grid.model``);
+this module only draws it. Structures are drawn by the chemistry core (``Depicter``, cached by
+canonical structure). CSS classes for styling and browser tests: ``moiety-molecule-grid`` on
+the widget, ``moiety-molecule-cell`` on each cell.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ipywidgets as widgets
 
 from ..client import MoietyAPIError
 from ..core.chem import ChemError, Depicter
+from .commenting import CellAnchor
 from .grid_data import GridItem
 from .grid_model import DEFAULT_PAGE_SIZE, MoleculeGridModel
 from .posting import NotInHub
@@ -38,6 +40,8 @@ class MoleculeGrid(widgets.VBox):
     ``smiles`` and ``name`` name the columns (or keys) holding them; ``properties`` picks the
     columns shown (default: all others); ``columns`` is the number of cells a row; ``project``
     is where "Share" posts from your own server (a project's server posts to its project).
+    "Comment" opens a thread on the cell that displayed the grid (``anchor``: the cell that
+    created it, then the one that displayed it last).
     """
 
     def __init__(
@@ -56,6 +60,7 @@ class MoleculeGrid(widgets.VBox):
             data, smiles, name, properties, page_size=page_size or max(columns * 4, 1)
         )
         self.project = project
+        self.anchor = CellAnchor.here()
         self.image_size = image_size
         self._depicter = Depicter(cache_size=max(DEFAULT_PAGE_SIZE, 4 * self.model.page_size))
         self._cells: dict[int, widgets.VBox] = {}
@@ -84,6 +89,7 @@ class MoleculeGrid(widgets.VBox):
         self.share_button = widgets.Button(
             description="Share selection to the feed", button_style="primary"
         )
+        self.comment_button = widgets.Button(description="Comment on this cell")
         self.copy_button = widgets.Button(description="Copy as smiles block")
         self.block = widgets.HTML()
         self.status = widgets.HTML()
@@ -97,6 +103,7 @@ class MoleculeGrid(widgets.VBox):
         self.select_shown.on_click(self._on_select_shown)
         self.clear.on_click(self._on_clear)
         self.share_button.on_click(self._on_share)
+        self.comment_button.on_click(self._on_comment)
         self.copy_button.on_click(self._on_copy)
 
         super().__init__(
@@ -107,13 +114,17 @@ class MoleculeGrid(widgets.VBox):
                 widgets.HBox([self.previous, self.page_label, self.next]),
                 widgets.HBox([self.select_shown, self.clear]),
                 self.message,
-                widgets.HBox([self.share_button, self.copy_button]),
+                widgets.HBox([self.share_button, self.comment_button, self.copy_button]),
                 self.block,
                 self.status,
             ]
         )
         self.add_class(GRID_CLASS)
         self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs):
+        self.anchor = self.anchor.moved_here()  # displayed by this cell
+        return super()._repr_mimebundle_(**kwargs)
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -214,6 +225,18 @@ class MoleculeGrid(widgets.VBox):
             return
         count = len(self.model.selected)
         self._say(f"Shared {count} molecule{'s' * (count != 1)} to {event.get('project')}.")
+
+    def _on_comment(self, _button=None) -> None:
+        try:
+            thread = self.model.comment(self.message.value, self.anchor)
+        except (NotInHub, ValueError, TypeError, MoietyAPIError) as error:
+            self._say(str(error), problem=True)
+            return
+        count = len(self.model.selected)
+        self._say(
+            f"Commented with {count} molecule{'s' * (count != 1)} on this cell of "
+            f"{thread.get('path', self.anchor.path)}."
+        )
 
     def _on_copy(self, _button=None) -> None:
         if not self.model.selected:

@@ -163,6 +163,21 @@ class MoleculeGridModel:
         molecules = [(item.name, item.smiles) for item in self.selection()]
         return {"text": message, "molecules": molecules}
 
+    def comment_body(self, message: str) -> str:
+        """The comment made of the selection: the message, then the molecules' smiles block."""
+        from .posting import compose
+
+        return compose(**self.share_payload(message))
+
+    def comment(self, message: str, anchor) -> dict:
+        """Comment on the cell ``anchor`` (a ``commenting.CellAnchor``) with the selection and
+        ``message``; returns the thread."""
+        if not self.selected:
+            raise ValueError("Select the molecules to comment on first.")
+        from .commenting import comment_on_cell
+
+        return comment_on_cell(anchor, self.comment_body(message))
+
     def share(self, message: str, project: str | None = None) -> dict:
         """Post the selection with ``message``; returns the created event."""
         if not self.selected:

@@ -2,8 +2,10 @@
 
 Kernels of a hub's single-user server inherit its hub token (``JUPYTERHUB_API_TOKEN``) and the
 service's address (``MOIETY_SERVICE_API_URL``). In a project server (``MOIETY_PROJECT`` set)
-the token is the project account's, so a post goes to that project, by that account; in a
-personal server it is the owner's, who names one of their projects.
+the token is the project account's, so a post goes to that project, by that account, and says
+which of the project's notebooks posted it (a last line "Posted from `notebooks/x.ipynb`",
+see ``notebook.notebook_path``); in a personal server it is the owner's, who names one of
+their projects, and the post is theirs (their private notebook's path is not shown).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from ..client import ServiceClient
 from ..core.markup import TAG_PATTERN
 from .molecules import molecule_entries, smiles_block
+from .notebook import code_span, notebook_path
 
 
 class NotInHub(RuntimeError):
@@ -67,8 +70,22 @@ def _tags(tags: Iterable[str] | str | None) -> list[str]:
     return found
 
 
-def compose(text: str, molecules: Iterable[Any] | None = None, tags: Any = None) -> str:
-    """The markdown body of a post: the text, the molecules' smiles block, then the tags."""
+def attribution() -> str | None:
+    """The line that says which of the project's notebooks posts (project servers only)."""
+    if not os.environ.get("MOIETY_PROJECT"):
+        return None
+    path = notebook_path()
+    return f"Posted from {code_span(path)}" if path else None
+
+
+def compose(
+    text: str,
+    molecules: Iterable[Any] | None = None,
+    tags: Any = None,
+    source: str | None = None,
+) -> str:
+    """The markdown body of a post: the text, the molecules' smiles block, the tags, then
+    ``source`` (the attribution line) when given."""
     if not isinstance(text, str):
         raise TypeError(f"The text of a post is a string, not {type(text).__name__}.")
     parts = [text.strip()]
@@ -78,6 +95,8 @@ def compose(text: str, molecules: Iterable[Any] | None = None, tags: Any = None)
     tags = _tags(tags)
     if tags:
         parts.append(" ".join(f"#{tag}" for tag in tags))
+    if source and any(parts):
+        parts.append(source)
     return "\n\n".join(part for part in parts if part)
 
 
@@ -91,11 +110,12 @@ def post(
 
     Molecules are SMILES strings, RDKit molecules or ``(name, smiles)`` pairs; tags are words
     such as ``"hit-to-lead"`` (the ``#`` is added). In a project's server the post goes to that
-    project, by the project account; in your own server, give ``project``. Returns the created
+    project, by the project account, and names the notebook it came from; in your own server,
+    give ``project``. Returns the created
     event. Raises NotInHub outside a Moiety hub, ValueError for input it can tell is wrong, and
     ``moiety.client.MoietyAPIError`` with the service's explanation when the service refuses.
     """
-    body = compose(text, molecules, tags)
+    body = compose(text, molecules, tags, attribution())
     if not body:
         raise ValueError("A post needs some text, molecules or tags.")
     slug = target_project(project)
