@@ -13,7 +13,7 @@ from moiety.core.chem.diff import Change, Compound, CompoundDiff
 from moiety.core.compound_changes import compounds_changed
 from moiety.core.digest import build_digest
 from moiety.core.events import record_event
-from moiety.core.projects import create_project
+from moiety.core.projects import DEPLOYMENT_ACTOR, create_project
 from moiety.core.thread_anchors import Anchor, FileAnchors
 from moiety.store.discussion import Thread
 from moiety.store.models import Event
@@ -322,6 +322,18 @@ def test_an_empty_period_and_a_team_without_projects(db_session, week):
     assert len(quiet["activity"]) == 11
     nobody = build_digest(db_session, team="adme", since=SINCE, until=NOW)
     assert (nobody["projects"], nobody["people"], nobody["totals"]["projects"]) == ([], [], 0)
+
+
+def test_what_the_deployment_did_is_activity_but_not_a_person(db_session):
+    create_project(
+        db_session, slug="seeded", title="Seeded", teams=["kinase"], created_by=DEPLOYMENT_ACTOR
+    )
+    db_session.execute(update(Event).values(created_at=at(2)))
+    record(db_session, "file.saved", "alice", 1, "a.ipynb", project="seeded")
+    db_session.commit()
+    [seeded] = build_digest(db_session, team="kinase", since=SINCE, until=NOW)["projects"]
+    assert seeded["events"] == 2
+    assert seeded["people"] == [{"name": "alice", "events": 1}]
 
 
 def test_few_queries_however_many_projects_and_events(database, db_backend):

@@ -23,7 +23,7 @@ from ..store.models import Event, Reaction
 from .accounts import project_account
 from .digest_tally import MAX_ITEMS, CompoundTally, FileTally, restore, snapshot, thread
 from .events import isoformat
-from .projects import projects_of_teams
+from .projects import DEPLOYMENT_ACTOR, projects_of_teams
 
 TOP_POSTS = 3
 _DATA_FIELDS = (
@@ -153,7 +153,7 @@ def _project(
     until: datetime,
     days: list[str],
 ) -> dict[str, Any]:
-    people: Counter[str] = Counter(row.actor for row in events)
+    people: Counter[str] = Counter(row.actor for row in events if row.actor != DEPLOYMENT_ACTOR)
     per_day = Counter(row.created_at.astimezone(UTC).date().isoformat() for row in events)
     files = {name: FileTally() for name in _FILE_KINDS.values()}
     snapshots, restores, posts = [], [], []

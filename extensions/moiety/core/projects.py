@@ -32,6 +32,10 @@ class ProjectNotFound(NotFound):
     code = "project-not-found"
 
 
+DEPLOYMENT_ACTOR = "moiety"
+"""Who did what the deployment itself does (the projects ``moiety.toml`` lists): not a person."""
+
+
 def create_project(
     session: Session,
     *,

@@ -106,7 +106,7 @@ class ProjectSetup:
                 description=seed.description,
                 template=seed.template,
                 content=seed.content,
-                created_by="moiety",
+                created_by=registry.DEPLOYMENT_ACTOR,
                 exist_ok=True,
             )
 

@@ -78,6 +78,10 @@ export function createActivityContent(
   widget.addClass('jp-MoietyActivity');
 
   const reveal = async (eventId: number) => {
+    if (feed.loading) {
+      // Opened by this very request: wait for the first page before looking.
+      await feed.loadMore();
+    }
     for (let i = 0; i < 10; i++) {
       if (feed.items.some(e => e.id === eventId) || !feed.hasMore) {
         break;
