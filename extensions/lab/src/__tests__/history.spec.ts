@@ -182,8 +182,20 @@ describe('compound diffs in words', () => {
 
   it('warns of unreadable records and repeated compounds', () => {
     expect(compoundWarnings(DIFF)).toEqual([
-      '1 compound is in more than one record of the older version (records 2, 9); each is compared once.',
-      '1 record of the newer version could not be read and is not compared (record 5 (bad): Explicit valence for atom # 1 N, 4).'
+      '1 record of the newer version could not be read and is not compared (record 5 (bad): Explicit valence for atom # 1 N, 4).',
+      '1 compound is in more than one record (the older version: records 2 and 9); each is compared once.'
+    ]);
+    expect(
+      compoundWarnings({
+        ...DIFF,
+        errors: {},
+        duplicates: {
+          old: { 'KEY-D': [2, 9] },
+          new: { 'KEY-D': [1, 8], 'KEY-E': [3, 4] }
+        }
+      })
+    ).toEqual([
+      '2 compounds are in more than one record (the older version: records 2 and 9; the newer version: records 1 and 8; 3 and 4); each is compared once.'
     ]);
     expect(compoundWarnings({ ...DIFF, errors: {}, duplicates: {} })).toEqual(
       []

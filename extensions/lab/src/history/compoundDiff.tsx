@@ -120,16 +120,14 @@ function CompoundCard({ compound }: { compound: ICompound }): JSX.Element {
       />
       <p className="jp-MoietyCompound-record">record {compound.record}</p>
       {properties.length > 0 && (
-        <table className="jp-MoietyCompound-properties">
-          <tbody>
-            {properties.slice(0, SHOWN_PROPERTIES).map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td>{formatValue(value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <dl className="jp-MoietyCompound-properties">
+          {properties.slice(0, SHOWN_PROPERTIES).map(([name, value]) => (
+            <div key={name} data-property={name}>
+              <dt>{name}</dt>
+              <dd>{formatValue(value)}</dd>
+            </div>
+          ))}
+        </dl>
       )}
       {properties.length > SHOWN_PROPERTIES && (
         <p className="jp-MoietyMuted">
@@ -141,7 +139,6 @@ function CompoundCard({ compound }: { compound: ICompound }): JSX.Element {
 }
 
 function ChangeCard({ change }: { change: ICompoundChange }): JSX.Element {
-  const rows = changeRows(change);
   const records =
     change.old.record === change.new.record
       ? `record ${change.new.record}`
@@ -150,24 +147,20 @@ function ChangeCard({ change }: { change: ICompoundChange }): JSX.Element {
     <>
       <Molecules molecules={[{ smiles: change.smiles, name: change.name }]} />
       <p className="jp-MoietyCompound-record">{records}</p>
-      <table className="jp-MoietyCompound-changes">
-        <thead>
-          <tr>
-            <th scope="col">property</th>
-            <th scope="col">before</th>
-            <th scope="col">after</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(row => (
-            <tr key={row.property}>
-              <th scope="row">{row.property}</th>
-              <td className="jp-MoietyCompound-old">{row.old}</td>
-              <td className="jp-MoietyCompound-new">{row.new}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <dl className="jp-MoietyCompound-properties">
+        {changeRows(change).map(row => (
+          <div key={row.property} data-property={row.property}>
+            <dt>{row.property}</dt>
+            <dd>
+              <span className="jp-MoietyVisuallyHidden">before: </span>
+              <span className="jp-MoietyCompound-old">{row.old}</span>
+              <span aria-hidden="true"> → </span>
+              <span className="jp-MoietyVisuallyHidden">, after: </span>
+              <span className="jp-MoietyCompound-new">{row.new}</span>
+            </dd>
+          </div>
+        ))}
+      </dl>
     </>
   );
 }

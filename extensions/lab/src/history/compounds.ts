@@ -86,17 +86,26 @@ export function compoundWarnings(diff: ICompoundDiff): string[] {
         `${errors.length} record${errors.length === 1 ? '' : 's'} of ${VERSION[side]} could not be read and ${errors.length === 1 ? 'is' : 'are'} not compared (${first}${more}).`
       );
     }
-    const repeated = Object.values(diff.duplicates?.[side] ?? {});
-    if (repeated.length) {
-      const first = repeated
-        .slice(0, 3)
-        .map(records => records.join(', '))
-        .join('; ');
-      const more = repeated.length > 3 ? '; …' : '';
-      warnings.push(
-        `${repeated.length} compound${repeated.length === 1 ? ' is' : 's are'} in more than one record of ${VERSION[side]} (records ${first}${more}); each is compared once.`
-      );
-    }
+  }
+  const repeated = (['old', 'new'] as const).map(side => ({
+    side,
+    groups: Object.entries(diff.duplicates?.[side] ?? {})
+  }));
+  const keys = new Set(repeated.flatMap(r => r.groups.map(([key]) => key)));
+  if (keys.size) {
+    const where = repeated
+      .filter(r => r.groups.length)
+      .map(({ side, groups }) => {
+        const shown = groups
+          .slice(0, 3)
+          .map(([, records]) => records.join(' and '))
+          .join('; ');
+        return `${VERSION[side]}: records ${shown}${groups.length > 3 ? '; …' : ''}`;
+      })
+      .join('; ');
+    warnings.push(
+      `${keys.size} compound${keys.size === 1 ? ' is' : 's are'} in more than one record (${where}); each is compared once.`
+    );
   }
   return warnings;
 }
