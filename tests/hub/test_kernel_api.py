@@ -156,9 +156,17 @@ def test_the_grid_knows_the_cell_that_displayed_it_and_comments_there(hub, proje
     stdout, errors = execute(*project_kernel, COMMENT, cell_id="table")
     assert errors == []
     assert f"ANCHOR egfr-sar {NOTEBOOK} load" in stdout
-    # The service lets people open threads, not project servers (``people_only`` in its
-    # handlers/threads.py), so a project kernel's grid shows the service's refusal in words.
-    assert "Project servers cannot open threads; people do." in stdout.split("STATUS", 1)[1]
+    assert "Project servers cannot" not in stdout
+    threads = service_client(hub, "alice").get(
+        "threads", params={"project": "egfr-sar", "path": NOTEBOOK}
+    )
+    [opened] = [
+        t for t in threads.json()["items"] if "erlotinib for the record" in t["comments"][0]["body"]
+    ]
+    assert (opened["anchor"]["cell_id"], opened["path"]) == ("load", NOTEBOOK)
+    first = opened["comments"][0]
+    assert first["author"] == "project-egfr-sar"
+    assert [m["smiles"] for m in first["molecules"]] == ["COCCOc1cc2ncnc(Nc3cccc(C#C)c3)c2cc1OCCOC"]
 
 
 PERSONAL = """

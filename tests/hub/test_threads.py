@@ -375,14 +375,22 @@ def test_watching_a_folder(db_hub, no_watches):
     assert unread(db_hub, "lena")["unread_count"] == 0
 
 
-def test_a_project_server_reads_its_own_threads_but_does_not_write(db_hub):
+def test_a_project_server_reads_and_opens_its_own_threads_but_people_carry_them_on(db_hub):
     thread = open_thread(db_hub, body="for the server")
     own = service_client(db_hub, "project-egfr-sar")
     r = own.get("threads", params={"project": "egfr-sar", "state": "all"})
     assert r.status_code == 200
     assert thread["id"] in [t["id"] for t in r.json()["items"]]
-    body = {"project": "egfr-sar", "path": NOTEBOOK, "body": "as the project"}
-    assert own.post("threads", json=body).status_code == 403
+    body = {"project": "egfr-sar", "path": NOTEBOOK, "body": "from the notebook"}
+    opened = own.post("threads", json=body)
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["comments"][0]["author"] == "project-egfr-sar"
+    # bob replies: the project's account takes part but is never notified.
+    r = service_client(db_hub, "bob").post(
+        f"threads/{opened.json()['id']}/comments", json={"body": "seen"}
+    )
+    assert r.status_code == 201, r.text
+    assert own.get("notifications").json()["items"] == []
     r = own.post(f"threads/{thread['id']}/comments", json={"body": "x"})
     assert (r.status_code, r.json()["error"]) == (403, "people-only")
     assert own.patch(f"threads/{thread['id']}", json={"state": "resolved"}).status_code == 403

@@ -54,6 +54,13 @@ def test_the_strongest_reason_wins_and_the_actor_is_never_notified():
     assert people == {"bob": "mention", "lena": "reply", "olga": "watch"}
 
 
+def test_a_projects_account_is_never_notified():
+    people = notifications.recipients(
+        "bob", participants=["project-egfr-sar", "alice"], mentions=["project-egfr-sar"]
+    )
+    assert people == {"alice": "reply"}
+
+
 @pytest.mark.parametrize(
     ("path", "event_path", "watching"),
     [

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..store.discussion import Notification, Thread
 from ..store.models import Event
 from . import paging
+from .accounts import is_project_account
 from .cursors import DEFAULT_SECRET, InvalidCursor, decode_cursor, encode_cursor
 from .errors import InvalidInput
 from .events import isoformat
@@ -43,11 +44,13 @@ def recipients(
     participants: Iterable[str] = (),
     watching: Iterable[str] = (),
 ) -> dict[str, str]:
-    """Who to notify and why: the strongest reason per person, never the actor."""
+    """Who to notify and why: the strongest reason per person, never the actor, never a
+    project's account (it cannot log in to read them)."""
     found: dict[str, str] = {}
     for reason, names in ((WATCH, watching), (REPLY, participants), (MENTION, mentions)):
         for name in names:
-            found[name] = reason
+            if not is_project_account(name):
+                found[name] = reason
     found.pop(actor, None)
     return found
 

@@ -100,8 +100,10 @@ class ThreadsHandler(DiscussionHandler):
 
     async def post(self):
         body = self.json_body(THREAD_SCHEMA)
+        # A project server may open a thread on its own project's notebooks (kernel code, such
+        # as MoleculeGrid's "Comment on this cell"), attributed to the project as its posts are;
+        # replying, resolving and reacting stay with people.
         project = await self.visible_project(body["project"])
-        people_only(self, "open threads")
         anchor = Anchor.from_json(body.get("anchor"))
         members = self.members(project)
         comments.checked_body(body["body"], project["slug"], members)
