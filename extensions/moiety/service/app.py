@@ -108,7 +108,9 @@ class MoietyService(Application):
     ).tag(config=True)
 
     depict_timeout = Float(
-        5.0, help="Seconds a drawing may take; past it the worker is stopped and the answer is 422."
+        5.0,
+        help="Seconds of computation a drawing may take (waiting in the queue does not count); "
+        "past it that worker is replaced and the answer is 422.",
     ).tag(config=True)
 
     depict_cache_size = Integer(
