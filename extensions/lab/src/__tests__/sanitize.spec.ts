@@ -1,3 +1,6 @@
+import { renderMarkdown } from '@jupyterlab/rendermime';
+
+import { renderUserMarkdown } from '../common/render';
 import {
   MENTION_ATTRIBUTE,
   TAG_ATTRIBUTE,
@@ -8,6 +11,24 @@ import {
 import { XSS_PAYLOADS } from './payloads';
 
 const BASE = 'http://hub.example:8000/user/alice/lab';
+
+// JupyterLab's renderer, as far as render.ts uses it: the (already sanitized)
+// HTML of the markdown set as the host's content.
+jest.mock('@jupyterlab/rendermime', () => ({
+  renderMarkdown: jest.fn(
+    async (options: { host: HTMLElement; source: string }) => {
+      options.host.innerHTML = options.source;
+    }
+  )
+}));
+jest.mock('@jupyterlab/apputils', () => ({
+  Sanitizer: class {
+    setAllowCommandLinker(): void {}
+    setAllowNamedProperties(): void {}
+    setAllowedSchemes(): void {}
+    setAutolink(): void {}
+  }
+}));
 
 /** Parse HTML inertly (a template runs nothing) into a detached element. */
 function inert(html: string): HTMLDivElement {
@@ -45,6 +66,24 @@ describe('safeUrl', () => {
       expect(safeUrl(url, BASE)).toBeNull();
     }
     expect(safeUrl(null, BASE)).toBeNull();
+  });
+
+  it("refuses images from the page's own host, on any port", () => {
+    for (const url of [
+      '/hub/logout',
+      'x',
+      '../../hub/logout',
+      '//hub.example:8000/hub/logout',
+      'http://hub.example:8081/hub/logout',
+      'https://HUB.example/hub/logout'
+    ]) {
+      expect(safeUrl(url, BASE, 'image')).toBeNull();
+    }
+    expect(safeUrl('https://example.com/a.png', BASE, 'image')).toBe(
+      'https://example.com/a.png'
+    );
+    // A link is only followed when someone clicks it: it may stay on the host.
+    expect(safeUrl('/hub/home', BASE)).toBe('http://hub.example:8000/hub/home');
   });
 
   it('allows raster data images only for images', () => {
@@ -124,6 +163,12 @@ describe('hardenRendered', () => {
     hardenRendered(root, BASE);
     expect(root.innerHTML).toBe('a chart');
   });
+
+  it("replaces images from the page's own host by their alt text", () => {
+    const root = inert('<p><img src="/hub/logout" alt="a plot"></p>');
+    hardenRendered(root, BASE);
+    expect(root.innerHTML).toBe('<p>a plot</p>');
+  });
 });
 
 describe('decorateMarkup', () => {
@@ -148,5 +193,35 @@ describe('decorateMarkup', () => {
     decorateMarkup(root);
     expect(root.querySelector('img')).toBeNull();
     expect(root.textContent).toBe('#tag <img src=x onerror=alert(1)> @al');
+  });
+});
+
+describe('renderUserMarkdown', () => {
+  it('parses user HTML where nothing loads, then shows what is safe', async () => {
+    const host = document.createElement('div');
+    const parser = { render: async (text: string) => text };
+    await renderUserMarkdown(
+      host,
+      '<p><img src="/hub/logout" alt="a plot"> #assay ' +
+        '<img src="https://example.com/a.png" alt="b"> <a href="notes.md">n</a></p>',
+      parser
+    );
+    // The host JupyterLab rendered into belongs to a document without a window.
+    const rendered = jest.mocked(renderMarkdown).mock.calls[0][0].host;
+    expect(rendered.ownerDocument).not.toBe(document);
+    expect(rendered.ownerDocument.defaultView).toBeNull();
+    // What is shown is the page's own, hardened: the same-host image is text.
+    const images = Array.from(host.querySelectorAll('img'));
+    expect(images.map(i => i.getAttribute('src'))).toEqual([
+      'https://example.com/a.png'
+    ]);
+    expect(images[0].ownerDocument).toBe(document);
+    expect(host.textContent).toContain('a plot');
+    expect(host.querySelector('.jp-MoietyChip-tag')!.textContent).toBe(
+      '#assay'
+    );
+    expect(host.querySelector('a')!.getAttribute('href')).toBe(
+      'http://hub.example:8000/user/alice/notes.md'
+    );
   });
 });

@@ -24,8 +24,23 @@ export function strictSanitizer(): Sanitizer {
   return strict;
 }
 
+let inertDocument: Document | null = null;
+
+/**
+ * A document without a window, where parsed HTML loads nothing: an image
+ * parsed into the page's own document is fetched at once, even detached and
+ * before it could be hardened (with the reader's cookies, see sanitize.ts).
+ */
+function inert(): Document {
+  if (!inertDocument) {
+    inertDocument = document.implementation.createHTMLDocument('');
+  }
+  return inertDocument;
+}
+
 /**
  * Render `source` as untrusted markdown into `host` (its children replaced).
+ * It is parsed and hardened in an inert document, then moved into `host`.
  * Without a markdown parser the source is shown as plain text.
  */
 export async function renderUserMarkdown(
@@ -33,7 +48,7 @@ export async function renderUserMarkdown(
   source: string,
   parser: IRenderMime.IMarkdownParser | null
 ): Promise<void> {
-  const scratch = host.ownerDocument.createElement('div');
+  const scratch = inert().createElement('div');
   if (parser) {
     await renderMarkdown({
       host: scratch,
@@ -47,12 +62,13 @@ export async function renderUserMarkdown(
       shouldTypeset: false
     });
   } else {
-    const p = host.ownerDocument.createElement('p');
+    const p = scratch.ownerDocument.createElement('p');
     p.className = 'jp-MoietyMarkdown-plain';
     p.textContent = source;
     scratch.appendChild(p);
   }
-  hardenRendered(scratch);
+  // Relative links resolve against the page, not the inert document.
+  hardenRendered(scratch, host.ownerDocument.baseURI);
   decorateMarkup(scratch);
   host.replaceChildren(...Array.from(scratch.childNodes));
 }

@@ -7,7 +7,10 @@
  * are removed, unknown ones unwrapped, every attribute not listed dropped
  * (event handlers, `style`, `id`/`name` clobbering, `data-commandlinker-*`),
  * URLs limited to http(s) and mailto, and links opened in a new tab with
- * `rel="noopener noreferrer"`. Only plain DOM here, so jest tests it.
+ * `rel="noopener noreferrer"`. Images are loaded as soon as they are shown,
+ * with the reader's cookies when they come from the page's own host, so those
+ * are refused: a GET there can act (JupyterHub logs out on `GET /hub/logout`).
+ * Only plain DOM here, so jest tests it.
  */
 
 /** Elements kept as they are (with the attributes listed for them). */
@@ -122,7 +125,9 @@ const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]+$/i;
  * A URL that is safe to follow, resolved against `base`, or null.
  *
  * Control characters and whitespace are removed before the scheme is read,
- * as browsers do (`java\tscript:` is `javascript:`).
+ * as browsers do (`java\tscript:` is `javascript:`). An image may not come
+ * from the host of `base` (on any port: cookies do not tell ports apart),
+ * since loading it would send the reader's cookies there unasked.
  */
 export function safeUrl(
   raw: string | null | undefined,
@@ -146,8 +151,21 @@ export function safeUrl(
   } catch {
     return null;
   }
-  const allowed = kind === 'image' ? IMAGE_SCHEMES : LINK_SCHEMES;
-  return allowed.has(url.protocol) ? url.href : null;
+  if (kind === 'image') {
+    return IMAGE_SCHEMES.has(url.protocol) && !sameHost(url, base)
+      ? url.href
+      : null;
+  }
+  return LINK_SCHEMES.has(url.protocol) ? url.href : null;
+}
+
+/** Whether `url` is on the host of `base`. */
+function sameHost(url: URL, base: string): boolean {
+  try {
+    return url.hostname === new URL(base).hostname;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a class value is one a renderer set for highlighting. */
