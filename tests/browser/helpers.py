@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -15,12 +16,28 @@ class Person:
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    def mark(self) -> tuple[int, int]:
+        """How many page errors and dialogs were recorded so far (see :meth:`assert_quiet`)."""
+        return len(self.errors), len(self.dialogs)
 
-def lab(person: Person, server_url: str, path: str | None = None) -> Page:
-    """Load JupyterLab of ``server_url`` in ``person``'s own workspace (and open ``path``)."""
+    def assert_quiet(self, since: tuple[int, int] = (0, 0)) -> None:
+        """No script error on the page and no dialog opened since the :meth:`mark` ``since``."""
+        errors, dialogs = since
+        assert self.errors[errors:] == [], f"script errors on {self.name}'s page"
+        assert self.dialogs[dialogs:] == [], f"dialogs opened on {self.name}'s page"
+
+
+def lab(
+    person: Person, server_url: str, path: str | None = None, workspace: str | None = None
+) -> Page:
+    """Load JupyterLab of ``server_url`` in ``person``'s own workspace (and open ``path``).
+
+    ``workspace`` names another workspace of theirs, so that what a test leaves open (files
+    with odd names, say) is not restored in the pages other tests load and screenshot.
+    """
     page = person.page
     tree = f"/tree/{path}" if path else ""
-    page.goto(f"{server_url}lab/workspaces/{person.name}{tree}")
+    page.goto(f"{server_url}lab/workspaces/{workspace or person.name}{tree}")
     expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=60_000)
     # The splash screen goes once JupyterLab has restored its layout (and moved the focus).
     expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=60_000)
@@ -35,9 +52,13 @@ def notebook(page: Page):
 
 
 def open_panel(page: Page, name: str) -> None:
-    """Show the side panel whose tab is ``name`` (a click on a shown one would hide it)."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    expect(tab).to_be_visible()
+    """Show the side panel whose tab is ``name`` (a click on a shown one would hide it).
+
+    A tab's name may go on after a colon ("Activity: 3 new since you last looked").
+    """
+    tab = page.get_by_role("tab", name=re.compile(rf"^{re.escape(name)}(:|$)"))
+    # Moiety's Comments and History tabs come once the page knows its project (a request).
+    expect(tab).to_be_visible(timeout=30_000)
     if tab.get_attribute("aria-selected") != "true":
         tab.click()
     expect(tab).to_have_attribute("aria-selected", "true")
