@@ -4,8 +4,10 @@ diffs run nothing and change no page global in the Activity, Comments and Histor
 Every payload, if it ran, would set ``window.__xss`` (to a label saying which payload ran), call
 ``alert`` (a dialog, recorded by the ``people`` fixture), clobber a global or a ``document``
 property through ``id``/``name``, or leave an attribute JupyterLab acts on
-(``data-commandlinker-*``). After each panel, :class:`Watch` checks that the page had no script
-error and no dialog, and has no global it did not have when it loaded.
+(``data-commandlinker-*``). Images of posts and comments pointing at the page's own host would
+call it with the reader's cookies (``GET /hub/logout`` logs out): they must not load. After each
+panel, :class:`Watch` checks that the page had no script error and no dialog, has no global it
+did not have when it loaded, and that its reader is still logged in.
 
 Tags: a stored tag is ``#``, a letter, then letters, digits, ``_`` or ``-``
 (``moiety.core.markup``): the service finds tags in bodies with that pattern, refuses any other
