@@ -238,4 +238,8 @@ def test_a_molecule_grid_draws_its_structures_in_a_notebook(hub, egfr, people):
     # RDKit drew each structure: its bonds are paths in the picture.
     for i in range(3):
         assert cells.nth(i).locator("svg path").count() > 5
+    # Saved, so the page can be left without a "leave this page?" question.
+    tab = page.locator(".lm-TabBar-tab", has_text=path.rsplit("/", 1)[1])
+    page.keyboard.press("Control+s")
+    expect(tab).not_to_have_class(re.compile(r"\bjp-mod-dirty\b"))
     assert alice.dialogs == []
