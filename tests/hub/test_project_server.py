@@ -1,6 +1,7 @@
 """The project server's versions API through the real hub: snapshots by the person who asks,
 notebooks committed without outputs, history, diffs, restores, anchors, access and bad input."""
 
+import asyncio
 import glob
 import hashlib
 import json
@@ -14,6 +15,7 @@ from moiety_testing.hub import service_client
 from moiety_testing.projects import (
     FeedStream,
     ProjectClient,
+    YClient,
     browser_session,
     open_project,
     repo_dir,
@@ -172,6 +174,34 @@ def test_history_diff_and_restore(hub, egfr):
     assert [c["commit"] for c in after[2:]] == commits[::-1]
     assert after[0]["commit"] == restored["commit"]
     assert after[1]["commit"] == restored["saved_before"]
+
+
+def test_restoring_a_large_open_file_keeps_the_server_answering(hub, egfr):
+    """The demo's 1.2 MB SD file, open in a collaborative room, restored to the version before:
+    the room follows the file on disk and the server answers meanwhile (jupyter_ydoc's own
+    reload diff took minutes over this file and blocked the server)."""
+    alice = ProjectClient(hub, egfr, "alice")
+    path = "data/egfr.sdf"
+    original = alice.get(f"api/contents/{path}").json()["content"]
+    records = original.split("$$$$\n")
+    alice.put_text(path, "$$$$\n".join(records[:5] + records[7:]))
+    r = alice.post("moiety/api/snapshot", json={"message": "two fewer", "paths": [path]})
+    assert r.status_code == 201, r.text
+    before = alice.get("moiety/api/history", params={"path": path}).json()["items"][1]["commit"]
+    token = hub._sessions[("project-token", "alice")]
+
+    async def restore_while_open():
+        async with YClient(egfr, token, path, text=True) as room:
+            await room.wait_until(lambda: room.text.get().count("$$$$") == len(records) - 3)
+            restored = await asyncio.to_thread(
+                alice.post, "moiety/api/restore", json={"path": path, "commit": before}
+            )
+            assert restored.status_code == 201, restored.text
+            await room.wait_until(lambda: room.text.get() == original, timeout=60)
+            status = await asyncio.to_thread(alice.get, "api/status")
+            assert status.status_code == 200
+
+    asyncio.run(restore_while_open())
 
 
 def test_two_snapshots_at_once_both_land(hub, egfr):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from jupyter_ydoc import YNotebook
+from jupyter_ydoc import YNotebook, YUnicode
 from pycrdt import (
     Doc,
     YMessageType,
@@ -277,14 +277,17 @@ def activity_hub(tmp_path_factory):
 
 
 class YClient:
-    """A collaborative client of one notebook's room, as JupyterLab is (use in asyncio): it
-    sends its own changes, never back the ones it received (as y-websocket's provider)."""
+    """A collaborative client of one notebook's room (or, with ``text=True``, a text file's),
+    as JupyterLab is (use in asyncio): it sends its own changes, never back the ones it
+    received (as y-websocket's provider)."""
 
-    def __init__(self, url: str, token: str, path: str):
+    def __init__(self, url: str, token: str, path: str, *, text: bool = False):
         self.url, self.path = url, path
         self._headers = {"Authorization": f"token {token}"}
+        self._room = ("text", "file") if text else ("json", "notebook")
         self.doc = Doc()
-        self.notebook = YNotebook(self.doc)
+        self.notebook = None if text else YNotebook(self.doc)
+        self.text = YUnicode(self.doc) if text else None
         self._changed = asyncio.Event()
         self._synced = asyncio.Event()
         self._receiving = False
@@ -296,12 +299,13 @@ class YClient:
                 f"{self.url}api/collaboration/session/{self.path}",
                 method="PUT",
                 headers=self._headers,
-                body=json.dumps({"format": "json", "type": "notebook"}),
+                body=json.dumps({"format": self._room[0], "type": self._room[1]}),
             )
         )
         room = json.loads(session.body)
+        kind = ":".join(self._room)
         ws_url = self.url.replace("http", "ws", 1) + (
-            f"api/collaboration/room/json:notebook:{room['fileId']}?sessionId={room['sessionId']}"
+            f"api/collaboration/room/{kind}:{room['fileId']}?sessionId={room['sessionId']}"
         )
         self.ws = await websocket_connect(HTTPRequest(ws_url, headers=self._headers))
         self.doc.observe(self._send_update)

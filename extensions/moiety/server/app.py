@@ -15,6 +15,7 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Integer, Unicode, default
 
 from .. import __version__
+from . import large_text
 from .compounds import default_handlers as compound_handlers
 from .handlers import default_handlers
 from .project import ProjectServices
@@ -181,6 +182,7 @@ class MoietyServer(ExtensionApp):
     project_services: ProjectServices | None = None
 
     def initialize_settings(self):
+        large_text.install()
         if self.project:
             self.project_services = ProjectServices(self)
 
