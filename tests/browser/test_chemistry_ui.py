@@ -45,7 +45,8 @@ def identity(mol) -> str:
 def expect_drawn(images: Locator, count: int) -> None:
     """``count`` images, each loaded with a picture (not a broken image)."""
     expect(images).to_have_count(count)
-    images.first.scroll_into_view_if_needed()
+    for index in range(count):  # drawings load lazily, once on screen
+        images.nth(index).scroll_into_view_if_needed()
     images.first.page.wait_for_function(
         "images => images.every(i => i.complete && i.naturalWidth > 0)",
         arg=images.element_handles(),
@@ -123,6 +124,8 @@ def test_the_history_panel_shows_the_compound_diff(egfr, people, sdf_edit):
     expect(energy.locator(".jp-MoietyCompound-new")).to_have_text("-12.5")
     expect(energy.locator(".jp-MoietyCompound-old")).to_have_text(re.compile(r"^-\d+\.\d+$"))
     expect(energy.locator(".jp-MoietyCompound-old")).not_to_have_text("-12.5")
+    expect_drawn(removed.get_by_role("img"), 2)
+    expect_drawn(changed.get_by_role("img"), 1)
     # The file's lines are there too, folded away.
     lines = page.locator(".jp-MoietyCompoundDiff-lines")
     expect(lines.locator(".jp-MoietyTextDiff")).to_be_hidden()

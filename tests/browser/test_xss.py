@@ -414,5 +414,11 @@ def test_payloads_in_diffs_run_nothing_in_the_history_panel(hub, egfr, people):
     # Unchanged outputs are rendered too, in a collapsed panel.
     expect(rendered.filter(has_text="unchanged HTML")).to_be_attached()
     assert rendered.locator(SANITIZED_DANGEROUS).count() == 0
+    # nbdime's "Trust" would run a teammate's output scripts in one click: not offered here.
+    candidate = diff.locator(".jp-Diff-outputPanel.jp-Diff-trustCandidate").first
+    candidate.scroll_into_view_if_needed()
+    candidate.hover()
+    expect(candidate.locator(".jp-Diff-outputMenu")).to_be_visible()
+    expect(candidate.get_by_role("button", name="Trust", exact=True)).to_have_count(0)
     hover_everything(diff, ".jp-RenderedHTMLCommon *")
     watch.assert_nothing_ran()

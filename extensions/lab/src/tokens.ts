@@ -147,7 +147,19 @@ export interface IOpenProgress {
 }
 
 /** This page's place in Moiety, and the ways to go elsewhere. */
-export interface IMoietyWorkspace {
+/** Drawings of molecules by the service's `api/depict`. */
+export interface IDepictions {
+  /**
+   * The URL of a molecule's depiction (an `<img src>`), or null until
+   * depictions can load: the image is requested with the service session's
+   * cookie, so a session must be open first.
+   */
+  depictUrl(smiles: string, width?: number, height?: number): string | null;
+  /** Settles once depictions can load (it opens a session if none is). */
+  readonly depictReady: Promise<void>;
+}
+
+export interface IMoietyWorkspace extends IDepictions {
   /** The project whose server this is, or null in a personal server. */
   readonly project: Promise<string | null>;
   /** The projects you may see (cached; `refresh` reloads). */
@@ -166,8 +178,6 @@ export interface IMoietyWorkspace {
     path: string,
     options?: IOpenFileOptions
   ): Promise<void>;
-  /** The URL of a molecule's depiction (an `<img src>`), once known. */
-  depictUrl(smiles: string, width?: number, height?: number): string | null;
 }
 
 /** The workspace token. */

@@ -112,8 +112,20 @@ export class MoietyWorkspace implements IMoietyWorkspace {
     }
   }
 
+  get depictReady(): Promise<void> {
+    if (!this._depictReady) {
+      // Any request opens the session whose cookie the images are sent with.
+      this._depictReady = this._client.request('api/me').then(() => {
+        this._canDepict = true;
+      });
+      this._depictReady.catch(() => (this._depictReady = null));
+    }
+    return this._depictReady;
+  }
+
   depictUrl(smiles: string, width = 200, height = 150): string | null {
-    if (!this._serviceUrl) {
+    if (!this._serviceUrl || !(this._canDepict || this._client.user)) {
+      void this.depictReady.catch(() => undefined);
       return null;
     }
     const params = new URLSearchParams({
@@ -163,6 +175,8 @@ export class MoietyWorkspace implements IMoietyWorkspace {
   private readonly _docManager: IDocumentManager | null;
   private _here: string | null = null;
   private _serviceUrl: string | null = null;
+  private _depictReady: Promise<void> | null = null;
+  private _canDepict = false;
   private _model: Promise<ProjectsModel> | null = null;
 }
 

@@ -126,7 +126,7 @@ function ActivityView({
   const context = React.useMemo(
     () => ({
       markdownParser: options.markdownParser,
-      depictUrl: options.workspace.depictUrl.bind(options.workspace),
+      depictions: options.workspace,
       onTag: (tag: string) => setFilter({ tag }),
       onPerson: (actor: string) => setFilter({ actor })
     }),

@@ -29,19 +29,20 @@ import { withoutMoleculeBlocks } from '../common/markup';
 import type { CommentsController } from './controller';
 import { ThreadsModel, authorOf, tombstoneOf, wasEdited } from './model';
 import { messageOf } from '../api/errors';
+import type { IDepictions } from '../tokens';
 
 export function createCommentsContent(
   controller: CommentsController,
   options: {
     markdownParser: IRenderMime.IMarkdownParser | null;
-    depictUrl: (smiles: string, w?: number, h?: number) => string | null;
+    depictions: IDepictions;
   }
 ): Widget {
   const widget = ReactWidget.create(
     <ViewContext.Provider
       value={{
         markdownParser: options.markdownParser,
-        depictUrl: options.depictUrl
+        depictions: options.depictions
       }}
     >
       <CommentsView controller={controller} />

@@ -13,13 +13,14 @@ import { renderUserMarkdown } from './render';
 import { MENTION_ATTRIBUTE, TAG_ATTRIBUTE } from './sanitize';
 import { absoluteTime, relativeTime } from './time';
 import { messageOf } from '../api/errors';
+import type { IDepictions } from '../tokens';
 
 /** What views need from the page, given once at the root. */
 export interface IViewContext {
   /** JupyterLab's markdown parser (null: bodies shown as text). */
   markdownParser: IRenderMime.IMarkdownParser | null;
-  /** The URL of a molecule's depiction, once the service URL is known. */
-  depictUrl: (smiles: string, width?: number, height?: number) => string | null;
+  /** Where molecules are drawn (null: shown as SMILES). */
+  depictions: IDepictions | null;
   /** A tag chip was clicked. */
   onTag?: (tag: string) => void;
   /** A person's name was clicked. */
@@ -28,7 +29,7 @@ export interface IViewContext {
 
 export const ViewContext = React.createContext<IViewContext>({
   markdownParser: null,
-  depictUrl: () => null
+  depictions: null
 });
 
 /** Re-render when a signal fires. */
@@ -203,14 +204,25 @@ export function Molecules({
 }: {
   molecules: IMolecule[];
 }): JSX.Element | null {
-  const { depictUrl } = React.useContext(ViewContext);
+  const { depictions } = React.useContext(ViewContext);
+  const [, setReady] = React.useState(false);
+  React.useEffect(() => {
+    let mounted = true;
+    depictions?.depictReady.then(
+      () => mounted && setReady(true),
+      () => undefined
+    );
+    return () => {
+      mounted = false;
+    };
+  }, [depictions]);
   if (!molecules.length) {
     return null;
   }
   return (
     <ul className="jp-MoietyMolecules" aria-label="Molecules">
       {molecules.map((molecule, i) => {
-        const src = depictUrl(molecule.smiles, 160, 120);
+        const src = depictions?.depictUrl(molecule.smiles, 160, 120) ?? null;
         return (
           <li key={`${molecule.smiles}-${i}`} className="jp-MoietyMolecule">
             <figure>

@@ -75,7 +75,7 @@ function DigestView({
   const context = React.useMemo(
     () => ({
       markdownParser: null,
-      depictUrl: options.workspace.depictUrl.bind(options.workspace)
+      depictions: options.workspace
     }),
     [options.workspace]
   );

@@ -15,6 +15,7 @@ import { ViewContext } from '../common/components';
 import { strictSanitizer } from '../common/render';
 import { CompoundDiffView } from './compoundDiff';
 import { shortCommit } from './model';
+import type { IDepictions } from '../tokens';
 
 /** One line of a unified diff, with how to show it. */
 export interface IDiffLine {
@@ -79,12 +80,8 @@ export function diffTitle(answer: IDiffAnswer): string {
 
 /** What a diff view needs besides the answer. */
 export interface IDiffViewOptions {
-  /** The URL of a molecule's depiction (without it, SMILES are shown). */
-  depictUrl?: (
-    smiles: string,
-    width?: number,
-    height?: number
-  ) => string | null;
+  /** Where molecules are drawn (without it, SMILES are shown). */
+  depictions?: IDepictions;
 }
 
 /** A unified diff behind a disclosure, drawn only once opened. */
@@ -104,13 +101,13 @@ function FoldedLines({ diff }: { diff: string }): JSX.Element {
 /** A compound file's diff: its compounds, then its lines folded away. */
 function CompoundFileDiff({
   answer,
-  depictUrl
+  depictions
 }: {
   answer: IDiffAnswer;
-  depictUrl: NonNullable<IDiffViewOptions['depictUrl']>;
+  depictions: IDepictions | null;
 }): JSX.Element {
   return (
-    <ViewContext.Provider value={{ markdownParser: null, depictUrl }}>
+    <ViewContext.Provider value={{ markdownParser: null, depictions }}>
       <CompoundDiffView diff={answer.compounds!} />
       {answer.kind === 'text' && typeof answer.diff === 'string' && (
         <FoldedLines diff={answer.diff} />
@@ -134,7 +131,7 @@ export async function createDiffWidget(
     content = ReactWidget.create(
       <CompoundFileDiff
         answer={answer}
-        depictUrl={options.depictUrl ?? (() => null)}
+        depictions={options.depictions ?? null}
       />
     );
   } else if (answer.kind === 'notebook' && rendermime) {

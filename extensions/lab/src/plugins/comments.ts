@@ -224,7 +224,7 @@ export const commentsPlugin: JupyterFrontEndPlugin<void> = {
           );
           return createCommentsContent(c, {
             markdownParser: rendermime?.markdownParser ?? null,
-            depictUrl: workspace.depictUrl.bind(workspace)
+            depictions: workspace
           });
         }
       });

@@ -56,7 +56,9 @@ export const historyPlugin: JupyterFrontEndPlugin<void> = {
                 m.diff(comparison),
                 import('../history/diff')
               ]);
-              const widget = await createDiffWidget(answer, rendermime);
+              const widget = await createDiffWidget(answer, rendermime, {
+                depictions: workspace
+              });
               const existing = Array.from(app.shell.widgets('main')).find(
                 w => w.id === widget.id
               );
