@@ -200,3 +200,8 @@ def test_alice_who_leads_no_team_has_no_digest(hub, people):
     page.keyboard.press("Escape")
     expect(page.get_by_role("tab", name="Digest", exact=True)).to_have_count(0)
     expect(page.locator("#moiety-digest")).to_have_count(0)
+    # Her own JupyterLab's Moiety panel (Projects) says who she is and her team.
+    open_panel(page, "Projects")
+    expect(page.get_by_test_id("moiety-me-name")).to_contain_text("alice")
+    expect(page.get_by_test_id("moiety-me-teams")).to_contain_text("kinase")
+    expect(page.get_by_test_id("moiety-version-warning")).to_have_count(0)
