@@ -15,7 +15,7 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Integer, Unicode, default
 
 from .. import __version__
-from . import large_text
+from . import large_text, worker_threads
 from .compounds import default_handlers as compound_handlers
 from .handlers import default_handlers
 from .project import ProjectServices
@@ -194,6 +194,7 @@ class MoietyServer(ExtensionApp):
 
     async def _start_jupyter_server_extension(self, serverapp):
         stop_cleanly_on_sigint(serverapp)
+        worker_threads.release_at_exit()
         if self.project_services is not None:
             await self.project_services.start()
 
