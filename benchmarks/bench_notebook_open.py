@@ -233,7 +233,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=8, help="timed loads per mode")
     parser.add_argument("--absent", action="store_true", help="also time without the bundle")
+    parser.add_argument("--quick", action="store_true", help="3 timed loads per mode")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 3
     modes = ["moiety", "disabled"] + (["absent"] if args.absent else [])
 
     with tempfile.TemporaryDirectory(prefix="moiety-bench-open-") as tmp:
