@@ -9,6 +9,8 @@ transaction later tries to write after another connection has committed.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -69,10 +71,10 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            _use_wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
             cursor.close()
 
@@ -82,10 +84,28 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _use_wal(cursor) -> None:
+    """Put the file in WAL mode (it stays so). Several connections opening a new file at once
+    (service replicas starting) race to switch it; SQLite answers "database is locked" at once
+    to the losers, without its busy handler, so they look again until ``busy_timeout``."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def analyze(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
-    with engine.connect() as connection:
+    # ANALYZE writes its statistics: take the write lock up front, as writers do, so that it
+    # waits for a concurrent writer instead of failing with "database is locked".
+    with engine.execution_options(**{IMMEDIATE: True}).connect() as connection:
         connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
