@@ -62,3 +62,13 @@ def open_panel(page: Page, name: str) -> None:
     if tab.get_attribute("aria-selected") != "true":
         tab.click()
     expect(tab).to_have_attribute("aria-selected", "true")
+
+
+def open_command_palette(page: Page):
+    """Open JupyterLab's command palette from the View menu (a shortcut pressed while focus is
+    still moving after the page settled can be lost); the palette, its search box shown."""
+    page.get_by_role("menuitem", name="View", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Activate Command Palette")).click()
+    palette = page.locator("#command-palette")
+    expect(palette.locator("input")).to_be_visible()
+    return palette

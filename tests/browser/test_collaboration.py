@@ -131,14 +131,15 @@ def test_snapshot_diff_and_restore_in_the_history_panel(hub, egfr, people):
     quiet = alice.mark()
     page = lab(alice, egfr, "notebooks/welcome.ipynb")
     open_panel(page, "History")
+    client = ProjectClient(hub, egfr, "alice")
+    history = client.get("moiety/api/history", params={"path": "notebooks/welcome.ipynb"})
+    before = len(history.json()["items"])
     versions = page.locator(".jp-MoietyVersion")
-    expect(versions.first).to_be_visible()
-    before = versions.count()
+    expect(versions).to_have_count(before)
     original = versions.first.get_attribute("data-commit")
 
     # Someone changes the notebook (here through the contents API); the open copy follows.
     marker = f"edited_{uuid.uuid4().hex[:6]}"
-    client = ProjectClient(hub, egfr, "alice")
     content = client.get("api/contents/notebooks/welcome.ipynb").json()["content"]
     cell = next(c for c in content["cells"] if c["cell_type"] == "code")
     cell["source"] += f"\n{marker} = 1"
