@@ -64,11 +64,22 @@ def open_panel(page: Page, name: str) -> None:
     expect(tab).to_have_attribute("aria-selected", "true")
 
 
-def open_command_palette(page: Page):
-    """Open JupyterLab's command palette from the View menu (a shortcut pressed while focus is
-    still moving after the page settled can be lost); the palette, its search box shown."""
-    page.get_by_role("menuitem", name="View", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Activate Command Palette")).click()
+def search_command_palette(page: Page, text: str):
+    """Open JupyterLab's command palette from the View menu and search it for ``text``; the
+    palette. The palette closes when it loses the focus, which panels still settling after
+    the page loaded may take: then it is opened again (three times at most)."""
     palette = page.locator("#command-palette")
-    expect(palette.locator("input")).to_be_visible()
+    search = palette.locator("input")
+    for attempt in range(3):
+        page.get_by_role("menuitem", name="View", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Activate Command Palette")).click()
+        try:
+            expect(search).to_be_focused()
+            search.fill(text)
+            expect(search).to_be_visible()
+            expect(search).to_have_value(text)
+            return palette
+        except AssertionError:
+            if attempt == 2:
+                raise
     return palette

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from .helpers import lab, open_command_palette, open_panel
+from .helpers import lab, open_panel, search_command_palette
 from moiety_testing.browser import screenshot
 from moiety_testing.hub import service_client
 from moiety_testing.projects import FeedStream, ProjectClient
@@ -73,8 +73,7 @@ def test_lena_reads_her_teams_week_in_the_digest(hub, egfr, people):
     page = lab(lena, hub.start_server("lena"))
     # The tab comes once the page is idle and the service said lena leads teams.
     expect(page.get_by_role("tab", name="Digest", exact=True)).to_be_visible(timeout=60_000)
-    palette = open_command_palette(page)
-    palette.locator("input").fill("Open the Digest")
+    palette = search_command_palette(page, "Open the Digest")
     expect(palette.get_by_text("Open the Digest")).to_be_visible()
     page.keyboard.press("Escape")
     open_panel(page, "Digest")
@@ -191,8 +190,7 @@ def test_alice_who_leads_no_team_has_no_digest(hub, people):
     # The Digest decides once the service answered who alice is.
     with alice.page.expect_response(re.compile(r"/services/moiety/api/me$"), timeout=60_000):
         page = lab(alice, server)
-    palette = open_command_palette(page)
-    palette.locator("input").fill("Open the")
+    palette = search_command_palette(page, "Open the")
     expect(palette.get_by_text("Open the Activity Panel")).to_be_visible()
     expect(palette.get_by_text("Open the Digest")).to_have_count(0)
     page.keyboard.press("Escape")
