@@ -28,7 +28,7 @@ from . import paging
 from .cursors import DEFAULT_SECRET, decode_cursor, encode_cursor
 from .errors import InvalidInput
 from .events import EVENT_KINDS
-from .feed_queries import page_query, parameters, serialize_rows
+from .feed_queries import NEWEST, page_query, parameters, serialize_rows
 from .markup import normalize_tag
 
 DEFAULT_LIMIT = 50
@@ -110,9 +110,8 @@ def read_feed(
         return {"items": [], "next": None}
     shape, values = found
     values["limit"] = limit + 1
-    if before is not None:
-        values["cursor"] = decode_cursor(before, secret)
-    query = page_query(shape, "newest" if before is None else "before")
+    values["cursor"] = NEWEST if before is None else decode_cursor(before, secret)
+    query = page_query(shape, "before")
     rows = session.execute(query, values).all()
     more = len(rows) > limit
     rows = rows[:limit]

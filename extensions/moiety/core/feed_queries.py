@@ -19,7 +19,12 @@ from ..store.models import Event, EventFolder, EventMention, EventTag
 from .events import serialize_event
 from .reactions import counts, summaries_from
 
-Paging = Literal["newest", "before", "after"]
+Paging = Literal["before", "after"]
+NEWEST = 2**63 - 1
+"""The ``before`` cursor of the first page. The first page is asked as "before the largest
+id there can be" rather than without a bound: SQLite then walks each project's ``(project,
+id)`` index from its end and stops at a page, where without the bound it chose to sort every
+event of the visible projects (68 ms instead of 2 ms at a million events)."""
 COLUMNS = (
     Event.id,
     Event.kind,
@@ -80,7 +85,7 @@ def page_query(shape: tuple, paging: Paging) -> Select:
         order = EventTag.event_id
     if paging == "before":
         query = query.where(order < bindparam("cursor"))
-    elif paging == "after":
+    else:
         query = query.where(order > bindparam("cursor"))
     query = query.order_by(order if paging == "after" else order.desc())
     return query.limit(bindparam("limit"))
