@@ -12,7 +12,6 @@ _EXPORTS = {
     "is_compound_file": "compound_files",
     "read_compounds": "compound_files",
     "Depicter": "depict",
-    "depict_job": "depict",
     "draw_svg": "depict",
     "render_svg": "depict",
     "DepictionCache": "depict_cache",
@@ -50,7 +49,7 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .compound_files import is_compound_file, read_compounds  # noqa: F401
-    from .depict import Depicter, depict_job, draw_svg, render_svg  # noqa: F401
+    from .depict import Depicter, draw_svg, render_svg  # noqa: F401
     from .depict_cache import DepictionCache  # noqa: F401
     from .depict_pool import DepictionPool  # noqa: F401
     from .diff import CompoundDiff, diff_compounds, highlights  # noqa: F401

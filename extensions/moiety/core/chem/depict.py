@@ -40,7 +40,6 @@ __all__ = [
     "check_drawable",
     "check_size",
     "clean_legend",
-    "depict_job",
     "draw_svg",
     "render_svg",
 ]
@@ -115,16 +114,6 @@ def canonical_job(smiles: str) -> str:
     mol = parse_smiles(smiles)
     check_drawable(mol)
     return Chem.MolToSmiles(mol)
-
-
-def depict_job(
-    smiles: str, width: int = DEFAULT_SIZE, height: int = DEFAULT_SIZE, legend: str = ""
-) -> tuple[str, str]:
-    """Parse, canonicalize and draw: ``(canonical SMILES, SVG)``, as a server's worker runs it
-    (so that not even parsing a pathological input happens on the server's event loop)."""
-    check_size(width, height)
-    mol = parse_smiles(smiles)
-    return Chem.MolToSmiles(mol), draw_svg(mol, width, height, legend)
 
 
 class Depicter:

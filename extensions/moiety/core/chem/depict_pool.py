@@ -38,9 +38,9 @@ DEFAULT_WORKERS = 2
 class DepictionPool:
     """Drawings in ``workers`` processes, each job within ``timeout`` s of computation.
 
-    ``render`` (blocking, the SVG), ``draw`` (awaitable: canonical SMILES and SVG), and for a
-    server that caches by structure, ``draw_unless`` (which draws only a structure the caller
-    has no picture of), ``canonical`` and ``svg`` (all awaitable). Errors are
+    ``render`` (blocking, the SVG), ``submit`` (its future), and for a server that caches by
+    structure, ``draw_unless`` (canonical SMILES, and the SVG only of a structure the caller has
+    no picture of) and ``svg`` (both awaitable). Errors are
     the core's (InvalidMolecule, InputTooLarge, ...), DepictionTimeout for a job stopped at its
     budget and DepictionFailed for a worker lost otherwise; only the job concerned gets them.
     Workers start at once, in the background; ``start`` waits for them. Use as a context
@@ -85,23 +85,6 @@ class DepictionPool:
     ) -> str:
         """The SVG of ``smiles``, waiting for it."""
         return self.submit(smiles, width, height, legend).result()
-
-    async def draw(
-        self,
-        smiles: str,
-        width: int = DEFAULT_SIZE,
-        height: int = DEFAULT_SIZE,
-        legend: str = "",
-        *,
-        owner: Hashable = None,
-    ) -> tuple[str, str]:
-        """``(canonical SMILES, SVG)``, parsed and drawn in one job, off the event loop."""
-        future = self._submit("depict_job", (smiles, width, height, legend), owner)
-        return await asyncio.wrap_future(future)
-
-    async def canonical(self, smiles: str, *, owner: Hashable = None) -> str:
-        """The canonical SMILES of a structure that may be drawn (bounds checked)."""
-        return await asyncio.wrap_future(self._submit("canonical_job", (smiles,), owner))
 
     async def draw_unless(
         self,

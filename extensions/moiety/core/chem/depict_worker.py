@@ -21,7 +21,7 @@ from .errors import ChemError, DepictionFailed, DepictionTimeout
 from .worker_setup import Lifeline, end_with_parent
 
 START_SECONDS = 60.0
-JOBS = ("canonical_job", "depict_job", "render_svg")
+JOBS = ("render_svg",)
 
 
 def backstop(timeout: float) -> float:
