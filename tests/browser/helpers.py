@@ -64,10 +64,11 @@ def open_panel(page: Page, name: str) -> None:
     expect(tab).to_have_attribute("aria-selected", "true")
 
 
-def search_command_palette(page: Page, text: str):
-    """Open JupyterLab's command palette from the View menu and search it for ``text``; the
-    palette. The palette closes when it loses the focus, which panels still settling after
-    the page loaded may take: then it is opened again (three times at most)."""
+def search_command_palette(page: Page, text: str, listed: str):
+    """Open JupyterLab's command palette from the View menu, search it for ``text`` and see
+    the command ``listed`` in it; the palette. The palette closes when it loses the focus,
+    which panels still settling after the page loaded may take, at any moment until then: so
+    the palette is opened and searched again (three times at most) until it shows ``listed``."""
     palette = page.locator("#command-palette")
     search = palette.locator("input")
     for attempt in range(3):
@@ -76,8 +77,8 @@ def search_command_palette(page: Page, text: str):
         try:
             expect(search).to_be_focused()
             search.fill(text)
-            expect(search).to_be_visible()
             expect(search).to_have_value(text)
+            expect(palette.get_by_text(listed)).to_be_visible()
             return palette
         except AssertionError:
             if attempt == 2:
